@@ -1,0 +1,106 @@
+"""Configuration: embedded defaults, overridden by ``ARSIP_*`` environment variables.
+
+Why a small dataclass instead of only ``app.config``: the CLI, the worker and the tests need the same settings
+without building a Flask app, and one typed place makes the defaults (DESIGN.md §3) easy to read.
+Flask's ``from_prefixed_env`` convention is kept: ``ARSIP_DATABASE_URL`` sets ``database_url``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+DEFAULT_ALLOWED_MIME_TYPES = (
+    "application/pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.oasis.opendocument.spreadsheet",
+    "application/msword",
+    "application/vnd.ms-excel",
+    "text/plain",
+    "text/csv",
+    "text/html",
+    "message/rfc822",
+    "image/jpeg",
+    "image/png",
+    "image/tiff",
+)
+
+
+@dataclass
+class Settings:
+    """Every runtime setting of Arsip; see docs/configuration.md for the environment variable of each."""
+
+    data_dir: Path = Path("var")
+    database_url: str = ""
+    storage_url: str = ""
+    search_url: str = ""
+    secret_key: str = ""
+    s3_endpoint_url: str | None = None
+    s3_region: str | None = None
+    s3_access_key: str | None = None
+    s3_secret_key: str | None = None
+    s3_multipart_threshold: int = 64 * 1024 * 1024
+    max_file_size: int = 512 * 1024 * 1024
+    max_request_size: int = 1024 * 1024 * 1024
+    max_files_per_request: int = 50
+    allowed_mime_types: tuple[str, ...] = field(default=DEFAULT_ALLOWED_MIME_TYPES)
+    sqlite_busy_timeout_ms: int = 30_000
+    token_default_days: int = 365
+    log_level: str = "INFO"
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir).resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'arsip.sqlite3'}"
+        if not self.storage_url:
+            self.storage_url = f"file://{self.data_dir / 'blobs'}"
+        if not self.search_url:
+            self.search_url = f"tantivy://{self.data_dir / 'index'}"
+
+    @property
+    def staging_dir(self) -> Path:
+        """Uploads are staged here; on the same filesystem as local blobs so storing is a rename."""
+        return self.data_dir / "tmp"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> Settings:
+        """Read ``ARSIP_<FIELD>`` variables; explicit ``overrides`` win (tests use them)."""
+        env = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = env.get(f"ARSIP_{f.name.upper()}")
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.name, raw)
+        values.update(overrides)
+        return cls(**values)
+
+
+def _parse(name: str, raw: str) -> Any:
+    """Convert one environment string to the field's type, with a clear message on a bad value."""
+    if name in {
+        "max_file_size",
+        "max_files_per_request",
+        "sqlite_busy_timeout_ms",
+        "token_default_days",
+        "s3_multipart_threshold",
+        "max_request_size",
+    }:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ValueError(f"ARSIP_{name.upper()} must be a whole number, got {raw!r}") from exc
+    if name == "allowed_mime_types":
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    if name == "data_dir":
+        return Path(raw)
+    return raw

@@ -1,0 +1,239 @@
+"""The system of record: typed SQLAlchemy 2.0 models.
+
+Column names follow DOMAIN.md §7 so that schemas, services and reports speak the same words. Enumerated values
+are stored as plain strings validated by ``schemas`` at the boundary: adding a value then needs no table rebuild
+on SQLite. Records are never hard-deleted by this layer; destruction (issue 6) keeps a tombstone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from .types import JSONType, UTCDateTime, utcnow
+
+
+class Base(DeclarativeBase):
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: UTCDateTime(),
+        dict[str, Any]: JSONType,
+        list[str]: JSONType,
+    }
+
+
+class WorkUnit(Base):
+    """A *unit pengolah* / *satuan kerja*: the unit that creates and holds records."""
+
+    __tablename__ = "work_units"
+
+    code: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    full_name: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[str] = mapped_column(String(32))
+    unit_code: Mapped[str | None] = mapped_column(ForeignKey("work_units.code"))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    deleted_at: Mapped[datetime | None] = mapped_column()
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class ApiToken(Base):
+    """An API token. Only the SHA-256 of the secret is kept; tokens are 256-bit random, so a slow hash adds
+    nothing but latency on every request."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column()
+    last_used_at: Mapped[datetime | None] = mapped_column()
+    revoked_at: Mapped[datetime | None] = mapped_column()
+
+    user: Mapped[User] = relationship(lazy="joined")
+
+
+class Record(Base):
+    """An archival record (*arsip*): UU Kearsipan description + KIP/DIP + retention fields."""
+
+    __tablename__ = "records"
+    __table_args__ = (
+        Index("ix_records_unit_created", "processing_unit", "created_at"),
+        Index("ix_records_classification", "classification_code"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    record_no: Mapped[str] = mapped_column(String(64), unique=True)
+    file_no: Mapped[str | None] = mapped_column(String(64))
+    creator_org: Mapped[str] = mapped_column(String(255))
+    processing_unit: Mapped[str] = mapped_column(ForeignKey("work_units.code"))
+    classification_code: Mapped[str] = mapped_column(String(32))
+    classification_scheme: Mapped[str] = mapped_column(String(64), default="permendagri_83_2022")
+    title: Mapped[str] = mapped_column(String(500))
+    description: Mapped[str | None] = mapped_column(Text)
+    doc_date: Mapped[date | None] = mapped_column(Date)
+    period_start: Mapped[date | None] = mapped_column(Date)
+    period_end: Mapped[date | None] = mapped_column(Date)
+    development_level: Mapped[str] = mapped_column(String(16), default="asli")
+    quantity: Mapped[int] = mapped_column(Integer, default=1)
+    quantity_unit: Mapped[str] = mapped_column(String(16), default="lembar")
+    media: Mapped[str] = mapped_column(String(16), default="elektronik")
+    notes: Mapped[str | None] = mapped_column(Text)
+    security_class: Mapped[str] = mapped_column(String(16), default="biasa_terbuka")
+    access_groups: Mapped[list[str]] = mapped_column(default=list)
+    is_vital: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_terjaga: Mapped[bool] = mapped_column(Boolean, default=False)
+    location: Mapped[str | None] = mapped_column(String(255))
+
+    # DIP columns (DOMAIN.md §3), filled by the unit at classification time.
+    dip_summary: Mapped[str | None] = mapped_column(Text)
+    controlling_unit: Mapped[str | None] = mapped_column(String(255))
+    responsible_official: Mapped[str | None] = mapped_column(String(255))
+    created_place: Mapped[str | None] = mapped_column(String(255))
+    available_forms: Mapped[list[str]] = mapped_column(default=list)
+    dip_retention_text: Mapped[str | None] = mapped_column(String(255))
+
+    # KIP determination (workflow issue).
+    kip_category: Mapped[str | None] = mapped_column(String(16))
+    exemption_ground: Mapped[str | None] = mapped_column(String(1))
+    exemption_basis: Mapped[str | None] = mapped_column(Text)
+    exemption_until: Mapped[date | None] = mapped_column(Date)
+    exemption_decree_no: Mapped[str | None] = mapped_column(String(128))
+    publication_state: Mapped[str] = mapped_column(String(32), default="dihimpun")
+    receipt_no: Mapped[str | None] = mapped_column(String(64))
+    control_card_no: Mapped[str | None] = mapped_column(String(64))
+    verification_round: Mapped[int] = mapped_column(Integer, default=0)
+    published_url: Mapped[str | None] = mapped_column(String(500))
+
+    # Retention (retention issue).
+    jra_ref: Mapped[str | None] = mapped_column(String(64))
+    final_disposition: Mapped[str | None] = mapped_column(String(16))
+    retention_trigger_date: Mapped[date | None] = mapped_column(Date)
+    active_until: Mapped[date | None] = mapped_column(Date)
+    inactive_until: Mapped[date | None] = mapped_column(Date)
+    archival_state: Mapped[str] = mapped_column(String(32), default="aktif")
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    created_by: Mapped[User | None] = relationship(lazy="joined")
+    files: Mapped[list[RecordFile]] = relationship(back_populates="record", order_by="RecordFile.id", lazy="selectin")
+
+    __mapper_args__: ClassVar[dict[str, Any]] = {"version_id_col": version}
+
+
+class Blob(Base):
+    """Stored content, addressed by SHA-256: identical bytes are kept once however many files point at them."""
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    mime: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecordFile(Base):
+    __tablename__ = "record_files"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), index=True)
+    filename: Mapped[str] = mapped_column(String(255))
+    mime: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    record: Mapped[Record] = relationship(back_populates="files")
+    created_by: Mapped[User | None] = relationship(lazy="joined")
+
+    @property
+    def sha256(self) -> str:
+        return self.blob_sha256
+
+
+class AuditEvent(Base):
+    """One appended, hash-chained audit row. ``actor_name`` is a snapshot so the chain survives user changes."""
+
+    __tablename__ = "audit_events"
+    __table_args__ = (Index("ix_audit_record", "record_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    actor_name: Mapped[str | None] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity_type: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    changes: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The chain's head: one row, locked by every writer, so appends are serialised and a deleted last row is
+    still detected (the head then points past the end of the table)."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64))
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class OutboxEvent(Base):
+    """Transactional outbox: written with the change, read in order by the index worker (search issue)."""
+
+    __tablename__ = "outbox_events"
+    __table_args__ = (Index("ix_outbox_pending", "processed_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    topic: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    record_version: Mapped[int | None] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    processed_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class Counter(Base):
+    """Named gapless counters (record numbers now; receipt numbers later), incremented under a row lock."""
+
+    __tablename__ = "counters"
+    __table_args__ = (UniqueConstraint("name"),)
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,0 +1,51 @@
+"""Who may do what: the role matrix as data, plus the two scope rules the matrix cannot express.
+
+The matrix is printed by ``arsip roles`` and rendered in docs/roles.md from this same dict, so what the docs say
+is what the services enforce. Scope rules:
+
+* a ``pendukung`` (Tim Pendukung) is bound to one work unit and sees and acts only on that unit's records;
+* the security class of a record (Perka ANRI 17/2011) limits who may see it at all (``CLEARANCE``).
+"""
+
+from __future__ import annotations
+
+from schemas.enums import Role, SecurityClass
+
+ALL_ROLES = frozenset(Role)
+RECORD_WRITERS = frozenset({Role.ADMIN, Role.PPID, Role.SEKRETARIAT, Role.PENDUKUNG, Role.ARSIPARIS})
+
+ROLE_MATRIX: dict[str, frozenset[Role]] = {
+    "record.list": ALL_ROLES,
+    "record.read": ALL_ROLES,
+    "record.history": ALL_ROLES,
+    "record.create": RECORD_WRITERS,
+    "record.update": RECORD_WRITERS,
+    "file.add": RECORD_WRITERS,
+    "file.read": ALL_ROLES,
+    "unit.list": ALL_ROLES,
+    "unit.create": frozenset({Role.ADMIN}),
+    "user.list": frozenset({Role.ADMIN}),
+    "user.create": frozenset({Role.ADMIN}),
+    "user.delete": frozenset({Role.ADMIN}),
+    "self.read": ALL_ROLES,
+    "token.create": ALL_ROLES,
+    "audit.verify": frozenset({Role.ADMIN, Role.ARSIPARIS}),
+}
+
+# Which roles may see records of each security class (besides a pendukung of the owning unit, who always may).
+CLEARANCE: dict[SecurityClass, frozenset[Role]] = {
+    SecurityClass.BIASA_TERBUKA: ALL_ROLES,
+    SecurityClass.TERBATAS: ALL_ROLES,
+    SecurityClass.RAHASIA: frozenset({Role.ADMIN, Role.PPID, Role.ATASAN_PPID, Role.ARSIPARIS}),
+    SecurityClass.SANGAT_RAHASIA: frozenset({Role.PPID, Role.ATASAN_PPID}),
+}
+
+
+def role_may(role: str, action: str) -> bool:
+    """True when the matrix lets ``role`` perform ``action``; unknown actions are refused."""
+    return role in ROLE_MATRIX.get(action, frozenset())
+
+
+def classes_visible_to(role: str) -> list[str]:
+    """Security classes a role is cleared for, for use inside SQL filters."""
+    return [str(cls) for cls, roles in CLEARANCE.items() if role in roles]
