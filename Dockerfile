@@ -1,0 +1,31 @@
+# Arsip service image: Debian slim + Python 3.11, non-root, gunicorn, health check on /healthz.
+# Build: docker build -t arsip .   Run: docker run -p 8000:8000 -v arsip-data:/data arsip
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    ARSIP_DATA_DIR=/data
+
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libmagic1 curl \
+ && rm -rf /var/lib/apt/lists/* \
+ && useradd --system --create-home --uid 10001 arsip \
+ && mkdir -p /data && chown arsip:arsip /data
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY archive_service ./archive_service
+COPY indexer ./indexer
+COPY retention ./retention
+COPY schemas ./schemas
+RUN pip install .
+
+USER arsip
+VOLUME ["/data"]
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
+  CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
+
+# `arsip serve` migrates the database first, then runs gunicorn.
+CMD ["arsip", "serve", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]

@@ -1,0 +1,202 @@
+"""``/api/v1/records``: thin views over ``services.records``.
+
+Creating a record with files is one ``multipart/form-data`` request: a ``metadata`` part holding the JSON
+description and any number of ``files`` parts. A JSON body creates a record without files.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, request, stream_with_context, url_for
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.audit import AuditEventSchema
+from schemas.files import FileSchema
+from schemas.records import RecordCreateSchema, RecordListQuerySchema, RecordSchema, RecordUpdateSchema
+
+from ..errors import PreconditionRequired, ValidationFailed
+from ..services import records as svc
+from .security import current_actor, endpoint_action, runtime
+from .uploads import collect_uploads
+
+blp = Blueprint(
+    "records",
+    __name__,
+    url_prefix="/api/v1/records",
+    description="Arsip: deskripsi arsip, berkas, riwayat / Records: description, files, history",
+)
+
+CHUNK = 256 * 1024
+
+
+def _with_etag(record: Any, status: int = 200) -> Response:
+    body = RecordSchema().dump(record)
+    response = Response(json.dumps(body, ensure_ascii=False), status=status, mimetype="application/json")
+    response.headers["ETag"] = f'"{record.version}"'
+    if status == 201:
+        response.headers["Location"] = url_for("records.RecordItem", record_id=record.id)
+    return response
+
+
+def _if_match() -> int:
+    raw = request.headers.get("If-Match")
+    if not raw:
+        raise PreconditionRequired(
+            "Sertakan If-Match berisi ETag versi yang Anda ubah.",
+            "Send If-Match with the ETag of the version you are changing.",
+        )
+    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', raw)
+    if not match:
+        raise ValidationFailed("If-Match tidak dikenali.", "If-Match is not a record version.")
+    return int(match.group(1))
+
+
+def _metadata_from_request() -> dict[str, Any]:
+    if request.mimetype == "multipart/form-data":
+        raw = request.form.get("metadata")
+        if raw is None:
+            raise ValidationFailed(errors={"metadata": ["Wajib diisi. / Missing data for required field."]})
+        try:
+            data = json.loads(raw)
+        except json.JSONDecodeError as exc:
+            raise ValidationFailed(errors={"metadata": ["Bukan JSON yang sah. / Not valid JSON."]}) from exc
+    else:
+        data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ValidationFailed("Kirim deskripsi arsip sebagai objek JSON.", "Send the description as a JSON object.")
+    return data
+
+
+@blp.route("")
+class RecordCollection(MethodView):
+    @blp.arguments(RecordListQuerySchema, location="query")
+    @blp.response(200, RecordSchema(many=True))
+    @blp.paginate()
+    @endpoint_action("record.list")
+    def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
+        """Daftar arsip yang boleh Anda lihat / List the records you may see."""
+        page = svc.list_records(
+            runtime(), current_actor(), query, pagination_parameters.page, pagination_parameters.page_size
+        )
+        pagination_parameters.item_count = page.total
+        return page.items
+
+    @blp.doc(
+        requestBody={
+            "content": {
+                "application/json": {"schema": RecordCreateSchema},
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "metadata": {"type": "string", "description": "RecordCreate as JSON"},
+                            "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                        },
+                    }
+                },
+            }
+        }
+    )
+    @blp.response(201, RecordSchema)
+    @endpoint_action("record.create")
+    def post(self) -> Response:
+        """Buat arsip beserta berkasnya / Create a record with its files."""
+        data = _metadata_from_request()
+        uploads = collect_uploads() if request.mimetype == "multipart/form-data" else []
+        record = svc.create_record(runtime(), current_actor(), data, uploads)
+        return _with_etag(record, 201)
+
+
+@blp.route("/<int:record_id>")
+class RecordItem(MethodView):
+    @blp.response(200, RecordSchema)
+    @endpoint_action("record.read")
+    def get(self, record_id: int) -> Response:
+        """Satu arsip / One record (ETag = version)."""
+        return _with_etag(svc.get_record(runtime(), current_actor(), record_id))
+
+    @blp.doc(
+        requestBody={"content": {"application/json": {"schema": RecordUpdateSchema}}},
+        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}],
+    )
+    @blp.response(200, RecordSchema)
+    @endpoint_action("record.update")
+    def patch(self, record_id: int) -> Response:
+        """Ubah deskripsi; perlu If-Match / Change the description; needs If-Match (409 when stale)."""
+        version = _if_match()
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise ValidationFailed("Kirim perubahan sebagai objek JSON.", "Send the changes as a JSON object.")
+        return _with_etag(svc.update_record(runtime(), current_actor(), record_id, version, data))
+
+
+@blp.route("/<int:record_id>/files")
+class RecordFiles(MethodView):
+    @blp.response(200, FileSchema(many=True))
+    @endpoint_action("record.read")
+    def get(self, record_id: int) -> Any:
+        """Berkas milik arsip / The record's files."""
+        return svc.get_record(runtime(), current_actor(), record_id).files
+
+    @blp.doc(
+        requestBody={
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {"files": {"type": "array", "items": {"type": "string", "format": "binary"}}},
+                    }
+                }
+            }
+        }
+    )
+    @blp.response(201, RecordSchema)
+    @endpoint_action("file.add")
+    def post(self, record_id: int) -> Response:
+        """Tambah berkas / Add files (If-Match optional; checked when sent)."""
+        version = _if_match() if request.headers.get("If-Match") else None
+        uploads = collect_uploads()
+        return _with_etag(svc.add_files(runtime(), current_actor(), record_id, uploads, version), 201)
+
+
+def content_disposition(filename: str, disposition: str = "attachment") -> str:
+    """RFC 6266 header: an ASCII fallback with quotes and control characters removed, plus the UTF-8 name."""
+    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in filename) or "download"
+    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@blp.route("/<int:record_id>/files/<int:file_id>/content")
+class FileContent(MethodView):
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+    @endpoint_action("file.read")
+    def get(self, record_id: int, file_id: int) -> Response:
+        """Unduh berkas (dialirkan) / Download the file (streamed)."""
+        row, stream = svc.open_file(runtime(), current_actor(), record_id, file_id)
+
+        def chunks() -> Iterator[bytes]:
+            with stream:
+                while block := stream.read(CHUNK):
+                    yield block
+
+        response = Response(stream_with_context(chunks()), mimetype=row.mime, direct_passthrough=True)
+        response.headers["Content-Length"] = str(row.size)
+        response.headers["Content-Disposition"] = content_disposition(row.filename)
+        response.headers["ETag"] = f'"{row.blob_sha256}"'
+        response.headers["Digest"] = f"sha-256={row.blob_sha256}"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+@blp.route("/<int:record_id>/history")
+class RecordHistory(MethodView):
+    @blp.response(200, AuditEventSchema(many=True))
+    @endpoint_action("record.history")
+    def get(self, record_id: int) -> Any:
+        """Riwayat perubahan dari jejak audit / Change history from the audit trail."""
+        return svc.record_history(runtime(), current_actor(), record_id)

@@ -1,0 +1,175 @@
+"""``arsip demo``: a small, realistic office to click through.
+
+Units and users mirror a Diskominfo PPID office. Records come from ``../shared/corpus`` when it is present (real
+documents), otherwise from PDFs generated here. Running it twice adds nothing twice.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..db import Record, User, WorkUnit
+from ..runtime import Runtime
+from ..services import auth, records
+from ..services.actor import SYSTEM
+from ..services.uploads import Upload
+from ..storage import stage_stream
+from .pdfgen import make_pdf
+
+DEMO_PASSWORD = "arsip-demo-2026"
+
+UNITS = [
+    ("diskominfo", "Dinas Komunikasi dan Informatika"),
+    ("setda", "Sekretariat Daerah"),
+    ("bappeda", "Badan Perencanaan Pembangunan Daerah"),
+    ("dpmptsp", "Dinas Penanaman Modal dan PTSP"),
+]
+
+USERS = [
+    ("admin", "Administrator Arsip", "admin", None),
+    ("ppid", "Pejabat Pengelola Informasi dan Dokumentasi", "ppid", None),
+    ("atasan", "Atasan PPID", "atasan_ppid", None),
+    ("sekretariat", "Tim Sekretariat PPID", "sekretariat", None),
+    ("pendukung.kominfo", "Tim Pendukung Diskominfo", "pendukung", "diskominfo"),
+    ("pendukung.bappeda", "Tim Pendukung Bappeda", "pendukung", "bappeda"),
+    ("arsiparis", "Arsiparis Unit Kearsipan", "arsiparis", None),
+]
+
+# (corpus file, title, classification code, unit) — chosen from the corpus to fit a PPID office.
+CORPUS_PICKS = [
+    ("uu/uu_2008-14.pdf", "UU 14/2008 tentang Keterbukaan Informasi Publik", "100.3.3.2", "diskominfo"),
+    ("uu/uu_2009-43.pdf", "UU 43/2009 tentang Kearsipan", "000.5.3.2", "diskominfo"),
+    ("uu/uu_2009-25.pdf", "UU 25/2009 tentang Pelayanan Publik", "500.12.18.1", "diskominfo"),
+    ("daerah/sop-pelayanan-umum.pdf", "SOP Pelayanan Informasi Publik PPID Pembantu", "000.8.3.3", "setda"),
+    (
+        "daerah/sop-pelayanan-perizinan.pdf",
+        "Perbup Sukoharjo 26/2022 SOP Pelayanan Perizinan",
+        "000.8.3.3",
+        "dpmptsp",
+    ),
+    (
+        "daerah/2025pd3304008.pdf",
+        "Perda Banjarnegara 8/2025 Pajak dan Retribusi Daerah",
+        "900.1.3.10",
+        "bappeda",
+    ),
+]
+
+GENERATED = [
+    (
+        "Laporan Layanan Informasi Publik Semester I",
+        "500.12.18.1",
+        "diskominfo",
+        [
+            "Laporan Layanan Informasi Publik",
+            "Semester I",
+            "Jumlah permohonan informasi: 124",
+            "Dikabulkan seluruhnya: 110",
+            "Pengelolaan informasi publik oleh PPID.",
+        ],
+    ),
+    (
+        "Daftar Informasi Publik Diskominfo",
+        "500.12.18.1",
+        "diskominfo",
+        ["Daftar Informasi Publik (DIP)", "Informasi berkala, serta merta, setiap saat."],
+    ),
+    (
+        "Notula Rapat Pimpinan Januari",
+        "000.1.5",
+        "setda",
+        ["Notula Rapat Pimpinan", "Agenda: penetapan daftar informasi publik dan jadwal retensi arsip."],
+    ),
+    (
+        "Rencana Kerja Bappeda",
+        "000.2.4",
+        "bappeda",
+        ["Rencana Kerja Perangkat Daerah", "Program dan kegiatan perencanaan pembangunan daerah."],
+    ),
+]
+
+
+@dataclass
+class DemoSummary:
+    users: int
+    records: int
+    token: str
+    source: str
+
+
+def find_corpus(start: Path | None = None) -> Path | None:
+    """``../shared/corpus`` next to the checkout (or the working directory), if present."""
+    here = Path(__file__).resolve()
+    candidates = [Path.cwd() / ".." / "shared" / "corpus"] + [p / "shared" / "corpus" for p in here.parents]
+    if start:
+        candidates.insert(0, start)
+    for candidate in candidates:
+        if (candidate / "MANIFEST.csv").is_file():
+            return candidate.resolve()
+    return None
+
+
+def load_demo(rt: Runtime, corpus: Path | None = None) -> DemoSummary:
+    with rt.db.read() as session:
+        have_units = set(session.execute(select(WorkUnit.code)).scalars())
+        have_users = set(session.execute(select(User.username)).scalars())
+        have_records = session.execute(select(Record.id).limit(1)).first() is not None
+    for code, name in UNITS:
+        if code not in have_units:
+            auth.create_unit(rt, SYSTEM, code, name)
+    for username, full_name, role, unit in USERS:
+        if username not in have_users:
+            auth.create_user(
+                rt,
+                SYSTEM,
+                {
+                    "username": username,
+                    "full_name": full_name,
+                    "role": role,
+                    "unit_code": unit,
+                    "password": DEMO_PASSWORD,
+                },
+            )
+    corpus = corpus or find_corpus()
+    count = 0
+    if not have_records:
+        count = _load_records(rt, corpus)
+    token = auth.create_token(rt, SYSTEM, "admin", "demo", expires_days=30)
+    return DemoSummary(users=len(USERS), records=count, token=token, source=str(corpus) if corpus else "generated PDFs")
+
+
+def _create(rt: Runtime, title: str, code: str, unit: str, filename: str, stream: io.BufferedIOBase) -> None:
+    staged = stage_stream(stream, rt.settings.staging_dir, rt.settings.max_file_size)
+    records.create_record(
+        rt,
+        SYSTEM,
+        {
+            "title": title,
+            "classification_code": code,
+            "processing_unit": unit,
+            "creator_org": dict(UNITS)[unit],
+            "media": "elektronik",
+            "description": f"Contoh arsip demo: {title}.",
+        },
+        [Upload(filename, staged)],
+    )
+
+
+def _load_records(rt: Runtime, corpus: Path | None) -> int:
+    count = 0
+    if corpus:
+        for rel, title, code, unit in CORPUS_PICKS:
+            path = corpus / rel
+            if path.is_file():
+                with path.open("rb") as fh:
+                    _create(rt, title, code, unit, path.name, fh)  # type: ignore[arg-type]
+                count += 1
+    for title, code, unit, lines in GENERATED:
+        pdf = make_pdf([lines], title=title)
+        _create(rt, title, code, unit, title.lower().replace(" ", "-") + ".pdf", io.BytesIO(pdf))
+        count += 1
+    return count

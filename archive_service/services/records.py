@@ -1,0 +1,360 @@
+"""Records: create with files, read, list, update with optimistic locking, add files, history.
+
+Each function is one use case (DESIGN.md §1): check permission, validate with a schema, one transaction that
+changes state and appends the audit and outbox events, commit. Visibility (unit scope and security clearance) is
+applied inside the SQL, so lists and counts never include what the caller may not see.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, BinaryIO
+
+from marshmallow import ValidationError
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from schemas.enums import AuditAction, Role
+from schemas.records import RecordCreateSchema, RecordUpdateSchema, check_period
+
+from ..db import AuditEvent, Counter, OutboxEvent, Record, RecordFile, WorkUnit
+from ..db.types import utcnow
+from ..errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from ..permissions import classes_visible_to
+from ..runtime import Runtime
+from . import audit
+from .actor import Actor
+from .auth import authorize, validation_failed
+from .uploads import StoredFile, Upload, ensure_blob_rows, release_unreferenced, store_uploads
+
+DESCRIPTIVE_FIELDS = tuple(RecordCreateSchema().fields)
+
+
+def visibility_filter(actor: Actor) -> ColumnElement[bool]:
+    """SQL condition for the records ``actor`` may see."""
+    if actor.is_system:
+        return true()
+    if actor.role == Role.PENDUKUNG:
+        return Record.processing_unit == (actor.unit_code or "")
+    return Record.security_class.in_(classes_visible_to(actor.role))
+
+
+def _not_found(record_id: int) -> NotFound:
+    return NotFound(f"Arsip {record_id} tidak ditemukan.", f"Record {record_id} not found.")
+
+
+def load_visible(session: Session, actor: Actor, record_id: int) -> Record:
+    """The record, or 404 when it does not exist *or* the actor may not see it (no existence leak)."""
+    record = session.execute(
+        select(Record).where(Record.id == record_id, visibility_filter(actor))
+    ).scalar_one_or_none()
+    if record is None:
+        raise _not_found(record_id)
+    return record
+
+
+def _check_unit(session: Session, actor: Actor, unit_code: str) -> None:
+    if session.get(WorkUnit, unit_code) is None:
+        raise ValidationFailed(errors={"processing_unit": ["Unit kerja tidak dikenal. / Unknown work unit."]})
+    if actor.role == Role.PENDUKUNG and unit_code != actor.unit_code:
+        raise PermissionDenied(
+            "Tim Pendukung hanya mengelola arsip unitnya sendiri.",
+            "A Tim Pendukung member manages only its own unit's records.",
+        )
+
+
+def next_counter(session: Session, name: str) -> int:
+    """Gapless per-name sequence: the row is locked until commit, so a rolled-back caller leaves no gap.
+
+    The row is created with an insert that ignores conflicts first, so concurrent first users of a new name
+    all lock the same row instead of racing to create it."""
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing())
+    counter = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one()
+    counter.value += 1
+    session.flush()
+    return counter.value
+
+
+def snapshot(record: Record) -> dict[str, Any]:
+    """The descriptive fields as the audit trail records them."""
+    return {name: getattr(record, name) for name in DESCRIPTIVE_FIELDS}
+
+
+def _outbox(session: Session, topic: str, record: Record) -> None:
+    session.add(OutboxEvent(topic=topic, record_id=record.id, record_version=record.version, payload={}))
+
+
+def _attach_files(session: Session, actor: Actor, record: Record, files: list[StoredFile]) -> None:
+    """File rows + audit; the caller has run ``ensure_blob_rows`` first (lock order: blobs, counters, head)."""
+    for f in files:
+        row = RecordFile(
+            record=record,
+            blob_sha256=f.sha256,
+            filename=f.filename,
+            mime=f.mime,
+            size=f.size,
+            created_by_id=actor.user_id,
+        )
+        session.add(row)
+        session.flush()
+        audit.append(
+            session,
+            actor,
+            str(AuditAction.FILE_ADD),
+            entity_type="file",
+            entity_id=row.id,
+            record_id=record.id,
+            changes={
+                "filename": {"before": None, "after": f.filename},
+                "sha256": {"before": None, "after": f.sha256},
+                "size": {"before": None, "after": f.size},
+                "mime": {"before": None, "after": f.mime},
+            },
+        )
+
+
+def _load_create(data: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return RecordCreateSchema().load(data)
+    except ValidationError as err:
+        raise validation_failed(err) from err
+
+
+def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Record:
+    """Create a record with its files in one transaction; on any failure no record and no new blob remain."""
+    try:
+        authorize(actor, "record.create")
+        loaded = _load_create(data)
+    except Exception:
+        for upload in uploads:
+            upload.staged.discard()
+        raise
+    stored = store_uploads(rt, list(uploads))
+    try:
+        with rt.db.write() as session:
+            ensure_blob_rows(rt, session, stored)
+            _check_unit(session, actor, loaded["processing_unit"])
+            if not loaded.get("record_no"):
+                year = (loaded.get("doc_date") or date.today()).year
+                loaded["record_no"] = f"ARS/{year}/{next_counter(session, f'record_no:{year}'):06d}"
+            elif session.execute(select(Record.id).where(Record.record_no == loaded["record_no"])).first():
+                raise Conflict(
+                    f"Nomor arsip '{loaded['record_no']}' sudah dipakai.",
+                    f"Record number '{loaded['record_no']}' is already used.",
+                )
+            now = utcnow()
+            record = Record(**loaded, created_by_id=actor.user_id, created_at=now, updated_at=now)
+            session.add(record)
+            try:
+                session.flush()
+            except IntegrityError as exc:
+                raise Conflict("Nomor arsip sudah dipakai.", "Record number is already used.") from exc
+            audit.append(
+                session,
+                actor,
+                str(AuditAction.RECORD_CREATE),
+                entity_type="record",
+                entity_id=record.id,
+                record_id=record.id,
+                changes=audit.diff({}, snapshot(record)),
+            )
+            _attach_files(session, actor, record, stored)
+            _outbox(session, "record.created", record)
+    except Exception:
+        release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
+        raise
+    return get_record(rt, actor, record.id)
+
+
+def get_record(rt: Runtime, actor: Actor, record_id: int) -> Record:
+    authorize(actor, "record.read")
+    with rt.db.read() as session:
+        return load_visible(session, actor, record_id)
+
+
+@dataclass(frozen=True)
+class RecordPage:
+    items: list[Record]
+    total: int
+
+
+_SORTS = {
+    "-created_at": (Record.created_at.desc(), Record.id.desc()),
+    "created_at": (Record.created_at.asc(), Record.id.asc()),
+    "doc_date": (Record.doc_date.asc(), Record.id.asc()),
+    "-doc_date": (Record.doc_date.desc(), Record.id.desc()),
+    "title": (Record.title.asc(), Record.id.asc()),
+    "record_no": (Record.record_no.asc(),),
+}
+
+
+def _filters(actor: Actor, query: dict[str, Any]) -> list[ColumnElement[bool]]:
+    conds: list[ColumnElement[bool]] = [visibility_filter(actor)]
+    for name in (
+        "processing_unit",
+        "security_class",
+        "media",
+        "kip_category",
+        "publication_state",
+        "archival_state",
+    ):
+        if query.get(name):
+            conds.append(getattr(Record, name) == str(query[name]))
+    if code := query.get("classification_code"):
+        conds.append(or_(Record.classification_code == code, Record.classification_code.startswith(code + ".")))
+    if query.get("doc_date_from"):
+        conds.append(Record.doc_date >= query["doc_date_from"])
+    if query.get("doc_date_to"):
+        conds.append(Record.doc_date <= query["doc_date_to"])
+    if q := query.get("q"):
+        pattern = "%" + q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        conds.append(
+            or_(
+                func.lower(Record.title).like(pattern, escape="\\"),
+                func.lower(Record.description).like(pattern, escape="\\"),
+            )
+        )
+    return conds
+
+
+def list_records(rt: Runtime, actor: Actor, query: dict[str, Any], page: int = 1, per_page: int = 20) -> RecordPage:
+    """One page of the records the actor may see, with the exact total."""
+    authorize(actor, "record.list")
+    where = and_(*_filters(actor, query))
+    order = _SORTS[query.get("sort") or "-created_at"]
+    with rt.db.read() as session:
+        total = session.execute(select(func.count()).select_from(Record).where(where)).scalar_one()
+        items = list(
+            session.execute(
+                select(Record).where(where).order_by(*order).offset((page - 1) * per_page).limit(per_page)
+            ).scalars()
+        )
+    return RecordPage(items, total)
+
+
+def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: int, data: dict[str, Any]) -> Record:
+    """Change descriptive fields if the caller saw the current version; 409 otherwise."""
+    authorize(actor, "record.update")
+    try:
+        changes = RecordUpdateSchema().load(data)
+    except ValidationError as err:
+        raise validation_failed(err) from err
+    try:
+        with rt.db.write() as session:
+            record = load_visible(session, actor, record_id)
+            _check_version(record, expected_version)
+            if "processing_unit" in changes:
+                _check_unit(session, actor, changes["processing_unit"])
+            merged = {**snapshot(record), **changes}
+            try:
+                check_period(merged.get("period_start"), merged.get("period_end"))
+            except ValidationError as err:
+                raise validation_failed(err) from err
+            before = snapshot(record)
+            for name, value in changes.items():
+                setattr(record, name, value)
+            delta = audit.diff(before, snapshot(record))
+            if not delta:
+                return record
+            if (
+                "record_no" in delta
+                and session.execute(
+                    select(Record.id).where(Record.record_no == record.record_no, Record.id != record.id)
+                ).first()
+            ):
+                raise Conflict(
+                    f"Nomor arsip '{record.record_no}' sudah dipakai.",
+                    f"Record number '{record.record_no}' is already used.",
+                )
+            record.updated_at = utcnow()
+            session.flush()  # bumps version with "WHERE version = :old" (version_id_col)
+            audit.append(
+                session,
+                actor,
+                str(AuditAction.RECORD_UPDATE),
+                entity_type="record",
+                entity_id=record.id,
+                record_id=record.id,
+                changes=delta,
+            )
+            _outbox(session, "record.updated", record)
+    except StaleDataError as exc:
+        raise _stale(record_id) from exc
+    return get_record(rt, actor, record_id)
+
+
+def _stale(record_id: int) -> StaleVersion:
+    return StaleVersion(
+        f"Arsip {record_id} sudah diubah orang lain; muat ulang lalu ulangi.",
+        f"Record {record_id} was changed by someone else; reload and retry.",
+    )
+
+
+def _check_version(record: Record, expected_version: int | None) -> None:
+    if expected_version is not None and record.version != expected_version:
+        raise _stale(record.id)
+
+
+def add_files(
+    rt: Runtime, actor: Actor, record_id: int, uploads: Sequence[Upload], expected_version: int | None = None
+) -> Record:
+    """Attach more files to a record; bumps its version."""
+    try:
+        authorize(actor, "file.add")
+        with rt.db.read() as session:
+            record = load_visible(session, actor, record_id)
+            _check_unit(session, actor, record.processing_unit)
+            _check_version(record, expected_version)
+        if not uploads:
+            raise ValidationFailed(errors={"files": ["Tidak ada berkas. / No file was sent."]})
+    except Exception:
+        for upload in uploads:
+            upload.staged.discard()
+        raise
+    stored = store_uploads(rt, list(uploads))
+    try:
+        with rt.db.write() as session:
+            ensure_blob_rows(rt, session, stored)
+            record = load_visible(session, actor, record_id)
+            _check_version(record, expected_version)
+            _attach_files(session, actor, record, stored)
+            record.updated_at = utcnow()
+            session.flush()
+            _outbox(session, "record.updated", record)
+    except StaleDataError as exc:
+        release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
+        raise _stale(record_id) from exc
+    except Exception:
+        release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
+        raise
+    return get_record(rt, actor, record_id)
+
+
+def open_file(rt: Runtime, actor: Actor, record_id: int, file_id: int) -> tuple[RecordFile, BinaryIO]:
+    """The file row and a stream of its bytes, if the actor may see the record."""
+    authorize(actor, "file.read")
+    with rt.db.read() as session:
+        load_visible(session, actor, record_id)
+        row = session.execute(
+            select(RecordFile).where(RecordFile.id == file_id, RecordFile.record_id == record_id)
+        ).scalar_one_or_none()
+    if row is None:
+        raise NotFound(
+            f"Berkas {file_id} tidak ada pada arsip {record_id}.",
+            f"File {file_id} is not part of record {record_id}.",
+        )
+    return row, rt.blobs.open(row.blob_sha256)
+
+
+def record_history(rt: Runtime, actor: Actor, record_id: int) -> list[AuditEvent]:
+    authorize(actor, "record.history")
+    with rt.db.read() as session:
+        load_visible(session, actor, record_id)
+        return audit.history(session, record_id)

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Quick start: install, create ./var, load demo data, and serve on http://127.0.0.1:8000 (Ctrl-C to stop).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export ARSIP_DATA_DIR="${ARSIP_DATA_DIR:-$PWD/var}"
+.venv/bin/arsip init
+.venv/bin/arsip demo
+bind="${ARSIP_BIND:-127.0.0.1:8000}"
+echo
+echo "Arsip berjalan di / is running at: http://$bind/api/docs  (API: http://$bind/api/v1/records)"
+echo "Coba / try: curl -H \"Authorization: Bearer <token di atas / token above>\" http://$bind/api/v1/records"
+exec .venv/bin/arsip serve --bind "$bind"

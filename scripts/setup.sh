@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Install what Arsip needs on a fresh Debian machine with Python 3.11: the Debian packages that are missing
+# (libmagic1 always; postgresql too with --test), a virtualenv in .venv, and the Python packages.
+# Safe to run again: it installs only what is missing or changed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+with_test=0
+[ "${1:-}" = "--test" ] && with_test=1
+
+python_bin=""
+for candidate in python3.13 python3.12 python3.11 python3; do
+  if command -v "$candidate" >/dev/null 2>&1 &&
+     "$candidate" -c 'import sys; sys.exit(sys.version_info < (3, 11))' 2>/dev/null; then
+    python_bin=$(command -v "$candidate"); break
+  fi
+done
+
+packages=()
+dpkg -s libmagic1 >/dev/null 2>&1 || packages+=(libmagic1)
+if [ -z "$python_bin" ]; then packages+=(python3 python3-venv); fi
+if [ -n "$python_bin" ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then packages+=(python3-venv); fi
+if [ "$with_test" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then packages+=(postgresql); fi
+if [ "${#packages[@]}" -gt 0 ]; then
+  echo "==> installing Debian packages: ${packages[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+fi
+if [ -z "$python_bin" ]; then python_bin=$(command -v python3); fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "==> creating .venv with $python_bin"
+  "$python_bin" -m venv .venv
+fi
+extras=""
+[ "$with_test" = 1 ] && extras="[test]"
+stamp=".venv/.arsip-installed"
+want="$(sha256sum pyproject.toml | cut -d' ' -f1)$extras"
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "==> installing Python packages${extras:+ (with test tools)}"
+  .venv/bin/python -m pip install -q --upgrade pip >/dev/null
+  .venv/bin/python -m pip install -q -e ".$extras"
+  echo "$want" > "$stamp"
+fi

@@ -1,0 +1,116 @@
+"""Walk every API endpoint with every role and compare the answer with the role matrix.
+
+The matrix (``archive_service.permissions.ROLE_MATRIX``) is the specification: a role the matrix refuses must
+get 403 from every endpoint of that action, and a role it allows must never get 403.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from archive_service.permissions import ROLE_MATRIX
+from tests.support.files import pdf_bytes
+
+from .conftest import multipart
+
+ROLES = ["admin", "ppid", "atasan_ppid", "sekretariat", "pendukung", "arsiparis"]
+UNPROTECTED = {"/healthz", "/api/docs", "/api/openapi.json"}
+
+
+def api_endpoints(app) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """(method, rule, action) for every API route; fails if a route carries no action marker."""
+    out = []
+    for rule in app.url_map.iter_rules():
+        if rule.rule in UNPROTECTED or rule.endpoint == "static" or not rule.rule.startswith("/api/"):
+            continue
+        view = app.view_functions[rule.endpoint]
+        cls = getattr(view, "view_class", None)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            handler = getattr(cls, method.lower()) if cls else view
+            action = getattr(handler, "arsip_action", None)
+            assert action, f"{method} {rule.rule} has no endpoint_action marker"
+            out.append((method, rule.rule, action))
+    return out
+
+
+def test_every_action_is_in_the_matrix(app) -> None:
+    endpoints = api_endpoints(app)
+    assert len(endpoints) >= 12
+    for _method, _rule, action in endpoints:
+        assert action in ROLE_MATRIX
+
+
+def _request_for(method: str, rule: str, record_id: int, file_id: int, role: str):  # type: ignore[no-untyped-def]
+    url = re.sub(r"<int:record_id>", str(record_id), rule)
+    url = re.sub(r"<int:file_id>", str(file_id), url)
+    url = re.sub(r"<username>", "arsiparis", url)  # the delete target; only admin may, and it runs last
+    kwargs: dict = {}
+    if rule == "/api/v1/records" and method == "POST":
+        kwargs = {
+            "data": multipart(
+                {
+                    "title": "Uji peran",
+                    "classification_code": "000.1.5",
+                    "processing_unit": "kominfo",
+                    "creator_org": "Kominfo",
+                },
+                [("uji.pdf", pdf_bytes("peran"))],
+            ),
+            "content_type": "multipart/form-data",
+        }
+    elif rule.endswith("/files") and method == "POST":
+        kwargs = {
+            "data": multipart(None, [("lampiran.pdf", pdf_bytes(role))]),
+            "content_type": "multipart/form-data",
+        }
+    elif method == "PATCH":
+        kwargs = {"json": {"notes": f"oleh {role}"}, "headers": {"If-Match": "*"}}
+    elif rule.endswith("/tokens"):
+        kwargs = {"json": {"name": "uji"}}
+    elif rule == "/api/v1/users" and method == "POST":
+        kwargs = {
+            "json": {
+                "username": f"baru.{role}",
+                "full_name": "Baru",
+                "role": "ppid",
+                "password": "kata sandi yang panjang",
+            }
+        }
+    elif rule == "/api/v1/units" and method == "POST":
+        kwargs = {"json": {"code": f"unit-{role}", "name": "Unit"}}
+    return method, url, kwargs
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_role_walk(app, client, accounts, role: str) -> None:
+    seed = client.post(
+        "/api/v1/records",
+        data=multipart(
+            {
+                "title": "Arsip bersama",
+                "classification_code": "000.1.5",
+                "processing_unit": "kominfo",
+                "creator_org": "Kominfo",
+            },
+            [("a.pdf", pdf_bytes("bersama"))],
+        ),
+        headers=accounts["admin"].headers,
+        content_type="multipart/form-data",
+    ).json
+    record_id, file_id = seed["id"], seed["files"][0]["id"]
+    endpoints = sorted(api_endpoints(app), key=lambda e: e[0] == "DELETE")
+    for method, rule, action in endpoints:
+        method, url, kwargs = _request_for(method, rule, record_id, file_id, role)
+        headers = accounts[role].headers | kwargs.pop("headers", {})
+        if method == "PATCH":
+            current = client.get(f"/api/v1/records/{record_id}", headers=accounts["admin"].headers)
+            headers["If-Match"] = current.headers["ETag"]
+        response = client.open(url, method=method, headers=headers, **kwargs)
+        allowed = role in ROLE_MATRIX[action]
+        if allowed:
+            assert response.status_code < 400, (role, method, url, response.json)
+        else:
+            assert response.status_code == 403, (role, method, url, response.status_code)
+            assert response.mimetype == "application/problem+json"
