@@ -83,6 +83,12 @@ def main() -> int:
         (work / "cp").mkdir()
         cp_seconds = time_cp(files, corpus, work / "cp")
         shutil.rmtree(work / "cp")
+        (work / "cp2").mkdir()
+        sync_started = time.perf_counter()
+        time_cp(files, corpus, work / "cp2")
+        subprocess.run(["sync", "-f", str(work / "cp2")], check=True)
+        cp_sync_seconds = time.perf_counter() - sync_started
+        shutil.rmtree(work / "cp2")
 
         settings = Settings(data_dir=work / "var")
         rt = Runtime.from_settings(settings)
@@ -115,6 +121,7 @@ def main() -> int:
     ratio = ingest_mbps / cp_mbps
     print(f"corpus: {len(files)} files, {mb:.1f} MB (page cache warm)")
     print(f"cp -r:  {cp_seconds:.2f} s = {cp_mbps:.1f} MB/s, {len(files) / cp_seconds:.0f} files/s")
+    print(f"cp -r + sync (durable, for context): {cp_sync_seconds:.2f} s = {mb / cp_sync_seconds:.1f} MB/s")
     print(
         f"ingest: {ingest_seconds:.2f} s = {ingest_mbps:.1f} MB/s, {len(files) / ingest_seconds:.0f} files/s "
         f"(store + records + audit, SQLite, local blobs with fsync)"

@@ -64,11 +64,17 @@ def event_hash(prev_hash: str, event: AuditEvent) -> str:
 
 
 def _lock_head(session: Session) -> AuditHead:
+    """The head row, locked once per transaction; later appends in the same transaction reuse it and the ORM
+    writes its final state once at flush."""
+    head = session.info.get("audit_head")
+    if head is not None and head in session:
+        return head
     head = session.execute(select(AuditHead).where(AuditHead.id == 1).with_for_update()).scalar_one_or_none()
     if head is None:  # a database created before the seed row existed; create it inside this transaction
         head = AuditHead(id=1, last_id=0, last_hash=GENESIS_HASH, count=0)
         session.add(head)
         session.flush()
+    session.info["audit_head"] = head
     return head
 
 
@@ -101,7 +107,6 @@ def append(
     head.last_id = event.id
     head.last_hash = event.hash
     head.count = head.count + 1
-    session.flush()
     return event
 
 

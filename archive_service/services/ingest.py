@@ -7,7 +7,9 @@ record through the same service the API uses. A bad file is reported and skipped
 from __future__ import annotations
 
 import csv
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +18,7 @@ from ..errors import ArsipError
 from ..runtime import Runtime
 from ..storage import FileTooLarge, stage_stream
 from .actor import Actor
-from .records import create_record
+from .records import PreparedRecord, commit_record, prepare_record
 from .uploads import Upload
 
 CSV_FILE_COLUMN = "file"
@@ -95,6 +97,26 @@ def match_metadata(path: Path, rows: dict[str, dict[str, Any]]) -> dict[str, Any
     return None
 
 
+def _prepare_one(
+    rt: Runtime, actor: Actor, path: Path, defaults: dict[str, Any], metadata: dict[str, dict[str, Any]] | None
+) -> tuple[IngestResult, PreparedRecord | None]:
+    """Stage, hash, sniff and store one file (runs in a worker thread: hashing and file I/O release the GIL)."""
+    result = IngestResult(path)
+    try:
+        data = {"title": path.stem.replace("_", " ")[:500], **defaults, **(match_metadata(path, metadata or {}) or {})}
+        with path.open("rb") as fh:
+            staged = stage_stream(fh, rt.settings.staging_dir, rt.settings.max_file_size)
+        result.size = staged.size
+        return result, prepare_record(rt, actor, data, [Upload(path.name, staged)])
+    except ArsipError as exc:
+        result.error = _describe(exc)
+    except FileTooLarge as exc:
+        result.error = f"Berkas melebihi {exc.limit} bita. / File exceeds {exc.limit} bytes."
+    except OSError as exc:
+        result.error = f"{exc.strerror or exc}"
+    return result, None
+
+
 def ingest_paths(
     rt: Runtime,
     actor: Actor,
@@ -102,30 +124,34 @@ def ingest_paths(
     defaults: dict[str, Any],
     metadata: dict[str, dict[str, Any]] | None = None,
     progress: Callable[[IngestResult], None] | None = None,
+    workers: int = 2,
 ) -> IngestSummary:
+    """Ingest files in order. ``workers`` threads prepare the next files (stage, hash, sniff, store the blob)
+    while this thread commits each record; at most ``2 * workers`` files are in flight, so memory stays flat."""
     summary = IngestSummary()
-    for path in find_files(paths):
-        result = IngestResult(path)
-        try:
-            data = {
-                "title": path.stem.replace("_", " ")[:500],
-                **defaults,
-                **(match_metadata(path, metadata or {}) or {}),
-            }
-            with path.open("rb") as fh:
-                staged = stage_stream(fh, rt.settings.staging_dir, rt.settings.max_file_size)
-            result.size = staged.size
-            record = create_record(rt, actor, data, [Upload(path.name, staged)])
-            result.record_id = record.id
-        except ArsipError as exc:
-            result.error = _describe(exc)
-        except FileTooLarge as exc:
-            result.error = f"Berkas melebihi {exc.limit} bita. / File exceeds {exc.limit} bytes."
-        except OSError as exc:
-            result.error = f"{exc.strerror or exc}"
-        summary.results.append(result)
-        if progress:
-            progress(result)
+    window = max(1, 2 * workers)
+    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool:
+        pending: deque[Future[tuple[IngestResult, PreparedRecord | None]]] = deque()
+        files = iter(find_files(paths))
+        exhausted = False
+        while pending or not exhausted:
+            while not exhausted and len(pending) < window:
+                path = next(files, None)
+                if path is None:
+                    exhausted = True
+                    break
+                pending.append(pool.submit(_prepare_one, rt, actor, path, defaults, metadata))
+            if not pending:
+                break
+            result, prepared = pending.popleft().result()
+            if prepared is not None:
+                try:
+                    result.record_id = commit_record(rt, actor, prepared)
+                except ArsipError as exc:
+                    result.error = _describe(exc)
+            summary.results.append(result)
+            if progress:
+                progress(result)
     return summary
 
 

@@ -127,8 +127,19 @@ def _load_create(data: dict[str, Any]) -> dict[str, Any]:
         raise validation_failed(err) from err
 
 
-def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Record:
-    """Create a record with its files in one transaction; on any failure no record and no new blob remain."""
+@dataclass
+class PreparedRecord:
+    """A record whose metadata is validated and whose files are already in the blob store, ready to commit."""
+
+    data: dict[str, Any]
+    files: list[StoredFile]
+
+
+def prepare_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> PreparedRecord:
+    """Everything that can happen before the transaction: permission, validation, file checks, storing blobs.
+
+    Split from ``commit_record`` so batch ingest can prepare the next files while the database commits this one.
+    On failure every staged file is discarded and no blob this call created remains."""
     try:
         authorize(actor, "record.create")
         loaded = _load_create(data)
@@ -136,7 +147,13 @@ def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequ
         for upload in uploads:
             upload.staged.discard()
         raise
-    stored = store_uploads(rt, list(uploads))
+    return PreparedRecord(loaded, store_uploads(rt, list(uploads)))
+
+
+def commit_record(rt: Runtime, actor: Actor, prepared: PreparedRecord) -> int:
+    """One transaction: blob rows, record, file rows, audit, outbox. Returns the new record's id.
+    On failure the blobs that ``prepare_record`` created are released again."""
+    loaded, stored = dict(prepared.data), prepared.files
     try:
         with rt.db.write() as session:
             ensure_blob_rows(rt, session, stored)
@@ -167,10 +184,16 @@ def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequ
             )
             _attach_files(session, actor, record, stored)
             _outbox(session, "record.created", record)
+            return record.id
     except Exception:
         release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
         raise
-    return get_record(rt, actor, record.id)
+
+
+def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Record:
+    """Create a record with its files in one transaction; on any failure no record and no new blob remain."""
+    record_id = commit_record(rt, actor, prepare_record(rt, actor, data, uploads))
+    return get_record(rt, actor, record_id)
 
 
 def get_record(rt: Runtime, actor: Actor, record_id: int) -> Record:

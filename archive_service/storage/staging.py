@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -135,17 +134,17 @@ class HashingFileWriter(io.RawIOBase):
                 self._file.close()
 
     def finish(self) -> StagedFile:
-        """Make the bytes durable and hand them over as a StagedFile (the same one if called again)."""
+        """Close the temp file and hand it over as a StagedFile (the same one if called again).
+
+        No fsync here: a staged file is not yet archive data. The store makes it durable when it publishes it
+        (local: fsync before the link; S3: the upload), so syncing here too would cost a second flush per file.
+        """
         if self._discarded:
             raise ValueError("HashingFileWriter was discarded")
         if self._staged is not None:
             return self._staged
-        if self.closed:
-            with open(self.path, "rb") as fh:
-                os.fsync(fh.fileno())
-        else:
+        if not self.closed:
             self._file.flush()
-            os.fsync(self._file.fileno())
             self.close()
         self._staged = StagedFile(self.path, self._hash.hexdigest(), self._size, bytes(self._head))
         return self._staged
