@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .base import BlobNotFound, check_sha256, is_sha256
-from .staging import StagedFile, stage_stream
+from .staging import StagedFile, StagedPutMixin
 
 # Filesystems without hard links answer with one of these; there we fall back to os.replace.
 _NO_HARDLINKS = {errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.ENOSYS, errno.EMLINK}
@@ -54,7 +54,7 @@ def _link_or_replace(src: Path, dest: Path) -> bool:
     return True
 
 
-class LocalBlobStore:
+class LocalBlobStore(StagedPutMixin):
     """Blob storage on a local or mounted filesystem; the default for a single-server installation."""
 
     kind = "local"
@@ -126,11 +126,6 @@ class LocalBlobStore:
             return created
         finally:
             staged.discard()
-
-    def put_stream(self, stream: BinaryIO, max_size: int | None = None) -> tuple[str, int, bool]:
-        """Store a stream without the caller managing a staged file."""
-        staged = stage_stream(stream, self.staging_dir, max_size)
-        return staged.sha256, staged.size, self.put_staged(staged)
 
     def open(self, sha256: str) -> BinaryIO:
         """The blob's bytes as an ordinary file."""

@@ -15,7 +15,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from .base import BlobNotFound, check_sha256, is_sha256
-from .staging import StagedFile, stage_stream
+from .staging import StagedFile, StagedPutMixin
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3 rejects smaller parts (except the last one)
 READ_BUFFER = 256 * 1024
@@ -51,7 +51,7 @@ class _BodyReader(io.RawIOBase):
                 super().close()
 
 
-class S3BlobStore:
+class S3BlobStore(StagedPutMixin):
     """Blob storage in an S3 bucket; deletion removes every version so a versioned bucket keeps nothing."""
 
     kind = "s3"
@@ -107,11 +107,6 @@ class S3BlobStore:
             return True
         finally:
             staged.discard()
-
-    def put_stream(self, stream: BinaryIO, max_size: int | None = None) -> tuple[str, int, bool]:
-        """Store a stream; it is staged first because the key (its hash) is only known at the end."""
-        staged = stage_stream(stream, self.staging_dir, max_size)
-        return staged.sha256, staged.size, self.put_staged(staged)
 
     def open(self, sha256: str) -> BinaryIO:
         """A buffered stream over the object's body; the download proceeds as it is read."""

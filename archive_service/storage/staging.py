@@ -170,3 +170,17 @@ def stage_stream(
     except BaseException:
         writer.discard()
         raise
+
+
+class StagedPutMixin:
+    """``put_stream`` for any store that implements ``put_staged``: the key (the hash) is only known once the
+    whole stream has been read, so every store stages first and then publishes."""
+
+    staging_dir: Path
+
+    def put_staged(self, staged: StagedFile) -> bool:  # pragma: no cover - provided by the store
+        raise NotImplementedError
+
+    def put_stream(self, stream: BinaryIO, max_size: int | None = None) -> tuple[str, int, bool]:
+        staged = stage_stream(stream, self.staging_dir, max_size)
+        return staged.sha256, staged.size, self.put_staged(staged)
