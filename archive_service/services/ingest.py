@@ -18,7 +18,7 @@ from ..errors import ArsipError
 from ..runtime import Runtime
 from ..storage import FileTooLarge, stage_stream
 from .actor import Actor
-from .records import PreparedRecord, commit_record, prepare_record
+from .records import PreparedRecord, commit_records, prepare_record
 from .uploads import Upload
 
 CSV_FILE_COLUMN = "file"
@@ -117,6 +117,21 @@ def _prepare_one(
     return result, None
 
 
+def _commit_batch(rt: Runtime, actor: Actor, batch: list[tuple[IngestResult, PreparedRecord]]) -> None:
+    """Commit a batch in one transaction; if it fails, commit one by one so only the bad record is skipped."""
+    try:
+        ids = commit_records(rt, actor, [prepared for _result, prepared in batch], release_on_failure=False)
+    except ArsipError:
+        for result, prepared in batch:
+            try:
+                result.record_id = commit_records(rt, actor, [prepared])[0]
+            except ArsipError as exc:
+                result.error = _describe(exc)
+        return
+    for (result, _prepared), record_id in zip(batch, ids, strict=True):
+        result.record_id = record_id
+
+
 def ingest_paths(
     rt: Runtime,
     actor: Actor,
@@ -125,11 +140,23 @@ def ingest_paths(
     metadata: dict[str, dict[str, Any]] | None = None,
     progress: Callable[[IngestResult], None] | None = None,
     workers: int = 2,
+    batch_size: int = 64,
 ) -> IngestSummary:
     """Ingest files in order. ``workers`` threads prepare the next files (stage, hash, sniff, store the blob)
-    while this thread commits each record; at most ``2 * workers`` files are in flight, so memory stays flat."""
+    while this thread commits prepared records ``batch_size`` at a time in one transaction each. At most
+    ``2 * workers`` files are being prepared at once, so memory stays flat whatever the number of files."""
     summary = IngestSummary()
     window = max(1, 2 * workers)
+    batch: list[tuple[IngestResult, PreparedRecord]] = []
+
+    def flush() -> None:
+        _commit_batch(rt, actor, batch)
+        for result, _prepared in batch:
+            summary.results.append(result)
+            if progress:
+                progress(result)
+        batch.clear()
+
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool:
         pending: deque[Future[tuple[IngestResult, PreparedRecord | None]]] = deque()
         files = iter(find_files(paths))
@@ -144,14 +171,16 @@ def ingest_paths(
             if not pending:
                 break
             result, prepared = pending.popleft().result()
-            if prepared is not None:
-                try:
-                    result.record_id = commit_record(rt, actor, prepared)
-                except ArsipError as exc:
-                    result.error = _describe(exc)
-            summary.results.append(result)
-            if progress:
-                progress(result)
+            if prepared is None:
+                summary.results.append(result)
+                if progress:
+                    progress(result)
+                continue
+            batch.append((result, prepared))
+            if len(batch) >= batch_size or not pending:
+                flush()
+        if batch:
+            flush()
     return summary
 
 

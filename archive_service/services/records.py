@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from marshmallow import ValidationError
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select, true
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -69,17 +69,18 @@ def _check_unit(session: Session, actor: Actor, unit_code: str) -> None:
         )
 
 
-def next_counter(session: Session, name: str) -> int:
-    """Gapless per-name sequence: the row is locked until commit, so a rolled-back caller leaves no gap.
+def next_counter(session: Session, name: str, count: int = 1) -> int:
+    """Reserve ``count`` consecutive values of a gapless per-name sequence; returns the first.
 
-    The row is created with an insert that ignores conflicts first, so concurrent first users of a new name
-    all lock the same row instead of racing to create it."""
+    The row is locked until commit, so a rolled-back caller leaves no gap. It is created with an insert that
+    ignores conflicts first, so concurrent first users of a new name all lock the same row instead of racing."""
     insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
     session.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing())
     counter = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one()
-    counter.value += 1
+    first = counter.value + 1
+    counter.value += count
     session.flush()
-    return counter.value
+    return first
 
 
 def snapshot(record: Record) -> dict[str, Any]:
@@ -91,31 +92,42 @@ def _outbox(session: Session, topic: str, record: Record) -> None:
     session.add(OutboxEvent(topic=topic, record_id=record.id, record_version=record.version, payload={}))
 
 
-def _attach_files(session: Session, actor: Actor, record: Record, files: list[StoredFile]) -> None:
-    """File rows + audit; the caller has run ``ensure_blob_rows`` first (lock order: blobs, counters, head)."""
-    for f in files:
-        row = RecordFile(
-            record=record,
-            blob_sha256=f.sha256,
-            filename=f.filename,
-            mime=f.mime,
-            size=f.size,
-            created_by_id=actor.user_id,
+def _insert_files(session: Session, actor: Actor, items: list[tuple[int, StoredFile]]) -> None:
+    """File rows (one executemany) + one audit event each. The caller ran ``ensure_blob_rows`` first
+    (lock order: blobs, counters, records, audit head)."""
+    if not items:
+        return
+    now = utcnow()
+    ids = (
+        session.execute(
+            insert(RecordFile).returning(RecordFile.id, sort_by_parameter_order=True),
+            [
+                {
+                    "record_id": record_id,
+                    "blob_sha256": f.sha256,
+                    "filename": f.filename,
+                    "mime": f.mime,
+                    "size": f.size,
+                    "created_by_id": actor.user_id,
+                    "created_at": now,
+                }
+                for record_id, f in items
+            ],
         )
-        session.add(row)
-        session.flush()
+        .scalars()
+        .all()
+    )
+    for file_id, (record_id, f) in zip(ids, items, strict=True):
         audit.append(
             session,
             actor,
             str(AuditAction.FILE_ADD),
             entity_type="file",
-            entity_id=row.id,
-            record_id=record.id,
+            entity_id=file_id,
+            record_id=record_id,
             changes={
-                "filename": {"before": None, "after": f.filename},
-                "sha256": {"before": None, "after": f.sha256},
-                "size": {"before": None, "after": f.size},
-                "mime": {"before": None, "after": f.mime},
+                name: {"before": None, "after": value}
+                for name, value in (("filename", f.filename), ("sha256", f.sha256), ("size", f.size), ("mime", f.mime))
             },
         )
 
@@ -150,44 +162,79 @@ def prepare_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Seq
     return PreparedRecord(loaded, store_uploads(rt, list(uploads)))
 
 
-def commit_record(rt: Runtime, actor: Actor, prepared: PreparedRecord) -> int:
-    """One transaction: blob rows, record, file rows, audit, outbox. Returns the new record's id.
-    On failure the blobs that ``prepare_record`` created are released again."""
-    loaded, stored = dict(prepared.data), prepared.files
+def _assign_record_numbers(session: Session, rows: list[dict[str, Any]]) -> None:
+    """Give numbers to rows without one (``ARS/<year>/<seq>``, one counter block per year) and refuse numbers
+    that are already used, in the database or twice in this batch."""
+    by_year: dict[int, list[dict[str, Any]]] = {}
+    for row in rows:
+        if not row.get("record_no"):
+            by_year.setdefault((row.get("doc_date") or date.today()).year, []).append(row)
+    given = [row["record_no"] for row in rows if row.get("record_no")]
+    taken = (
+        set(session.execute(select(Record.record_no).where(Record.record_no.in_(given))).scalars()) if given else set()
+    )
+    duplicates = taken | {no for no in given if given.count(no) > 1}
+    if duplicates:
+        no = sorted(duplicates)[0]
+        raise Conflict(f"Nomor arsip '{no}' sudah dipakai.", f"Record number '{no}' is already used.")
+    for year, pending in sorted(by_year.items()):
+        first = next_counter(session, f"record_no:{year}", len(pending))
+        for offset, row in enumerate(pending):
+            row["record_no"] = f"ARS/{year}/{first + offset:06d}"
+
+
+def commit_records(
+    rt: Runtime, actor: Actor, batch: Sequence[PreparedRecord], release_on_failure: bool = True
+) -> list[int]:
+    """One transaction for one or many prepared records: blob rows, records, file rows, audit, outbox.
+
+    Batch ingest commits many records at once (one lock of each counter and of the audit head, executemany
+    inserts); the API commits a batch of one. Returns the new ids in order. On failure nothing is written and,
+    unless the caller will retry, the blobs that ``prepare_record`` created are released again."""
+    stored = [f for p in batch for f in p.files]
     try:
         with rt.db.write() as session:
             ensure_blob_rows(rt, session, stored)
-            _check_unit(session, actor, loaded["processing_unit"])
-            if not loaded.get("record_no"):
-                year = (loaded.get("doc_date") or date.today()).year
-                loaded["record_no"] = f"ARS/{year}/{next_counter(session, f'record_no:{year}'):06d}"
-            elif session.execute(select(Record.id).where(Record.record_no == loaded["record_no"])).first():
-                raise Conflict(
-                    f"Nomor arsip '{loaded['record_no']}' sudah dipakai.",
-                    f"Record number '{loaded['record_no']}' is already used.",
-                )
+            for unit_code in sorted({p.data["processing_unit"] for p in batch}):
+                _check_unit(session, actor, unit_code)
             now = utcnow()
-            record = Record(**loaded, created_by_id=actor.user_id, created_at=now, updated_at=now)
-            session.add(record)
+            rows = [dict(p.data, created_by_id=actor.user_id, created_at=now, updated_at=now, version=1) for p in batch]
+            _assign_record_numbers(session, rows)
             try:
-                session.flush()
+                ids = (
+                    session.execute(insert(Record).returning(Record.id, sort_by_parameter_order=True), rows)
+                    .scalars()
+                    .all()
+                )
             except IntegrityError as exc:
                 raise Conflict("Nomor arsip sudah dipakai.", "Record number is already used.") from exc
-            audit.append(
-                session,
-                actor,
-                str(AuditAction.RECORD_CREATE),
-                entity_type="record",
-                entity_id=record.id,
-                record_id=record.id,
-                changes=audit.diff({}, snapshot(record)),
+            for record_id, row in zip(ids, rows, strict=True):
+                audit.append(
+                    session,
+                    actor,
+                    str(AuditAction.RECORD_CREATE),
+                    entity_type="record",
+                    entity_id=record_id,
+                    record_id=record_id,
+                    changes=audit.diff({}, {name: row.get(name) for name in DESCRIPTIVE_FIELDS}),
+                )
+            _insert_files(session, actor, [(rid, f) for rid, p in zip(ids, batch, strict=True) for f in p.files])
+            session.execute(
+                insert(OutboxEvent),
+                [
+                    {"topic": "record.created", "record_id": rid, "record_version": 1, "payload": {}, "at": now}
+                    for rid in ids
+                ],
             )
-            _attach_files(session, actor, record, stored)
-            _outbox(session, "record.created", record)
-            return record.id
+            return list(ids)
     except Exception:
-        release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
+        if release_on_failure:
+            release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
         raise
+
+
+def commit_record(rt: Runtime, actor: Actor, prepared: PreparedRecord) -> int:
+    return commit_records(rt, actor, [prepared])[0]
 
 
 def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Record:
@@ -347,7 +394,7 @@ def add_files(
             ensure_blob_rows(rt, session, stored)
             record = load_visible(session, actor, record_id)
             _check_version(record, expected_version)
-            _attach_files(session, actor, record, stored)
+            _insert_files(session, actor, [(record.id, f) for f in stored])
             record.updated_at = utcnow()
             session.flush()
             _outbox(session, "record.updated", record)

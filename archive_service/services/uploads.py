@@ -121,14 +121,20 @@ def _pg_advisory_xact_lock(key: int):  # type: ignore[no-untyped-def]
 
 def ensure_blob_rows(rt: Runtime, session: Session, files: list[StoredFile]) -> None:
     """Insert the blob rows (once per content) inside the record's transaction and confirm the bytes are there."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
-    for f in sorted(files, key=lambda f: f.sha256):  # one global lock order, so two requests cannot deadlock
-        lock_blob(session, f.sha256)
-        session.execute(insert(Blob).values(sha256=f.sha256, size=f.size, mime=f.mime).on_conflict_do_nothing())
+    unique = {f.sha256: f for f in files}
+    if not unique:
+        return
+    for sha in sorted(unique):  # one global lock order, so two requests cannot deadlock
+        lock_blob(session, sha)
         # Checked even when this request created the blob: on S3 two identical concurrent puts can both see
         # "created", and the other request's failure path may have deleted it before we took the lock.
-        if not rt.blobs.exists(f.sha256):
+        if not rt.blobs.exists(sha):
             raise StorageError("Berkas hilang saat disimpan; coba lagi.", "The file vanished while storing; retry.")
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(
+        insert(Blob).on_conflict_do_nothing(),
+        [{"sha256": f.sha256, "size": f.size, "mime": f.mime} for f in unique.values()],
+    )
 
 
 def release_unreferenced(rt: Runtime, shas: list[str]) -> None:

@@ -1,0 +1,34 @@
+"""docs/roles.md is generated from the enforced role matrix; this fails when the two differ."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from types import ModuleType
+
+DOCS = Path(__file__).resolve().parents[2] / "docs"
+
+
+def load_generator() -> ModuleType:
+    """docs/ is not a package, so the generator is loaded from its path."""
+    spec = importlib.util.spec_from_file_location("gen_roles", DOCS / "gen_roles.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_roles_md_matches_the_role_matrix() -> None:
+    expected = load_generator().render()
+    actual = (DOCS / "roles.md").read_text(encoding="utf-8")
+    assert actual == expected, "docs/roles.md is stale: run `.venv/bin/python docs/gen_roles.py --write`"
+
+
+def test_every_matrix_action_and_scope_rule_is_rendered() -> None:
+    from archive_service.permissions import ROLE_MATRIX
+
+    gen = load_generator()
+    text = gen.render()
+    for action in ROLE_MATRIX:
+        assert f"| `{action}` |" in text
+    assert len(gen.scope_rules()) == 2
