@@ -7,6 +7,8 @@ import logging
 from flask import Flask, Response
 from flask_smorest import Api
 
+from schemas.problems import ProblemSchema
+
 from .api import problems
 from .api.uploads import ArsipRequest, discard_request_uploads
 from .config import Settings
@@ -14,7 +16,9 @@ from .runtime import Runtime
 
 
 class ArsipApi(Api):
-    """flask-smorest with our problem+json errors instead of its own error body."""
+    """flask-smorest with our problem+json errors instead of its own error body (also in the OpenAPI document)."""
+
+    ERROR_SCHEMA = ProblemSchema
 
     def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
         return problems.from_http_exception(error)
@@ -49,10 +53,11 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["arsip_api"] = api
     problems.register(app)
 
-    from .api import accounts, meta, records
+    from .api import accounts, meta, records, workflow
 
     api.register_blueprint(records.blp)
     api.register_blueprint(accounts.blp)
+    api.register_blueprint(workflow.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
 

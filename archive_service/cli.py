@@ -146,7 +146,7 @@ def ingest(
 
         def step(result: Any) -> None:
             progress.advance(task)
-            if result.error:
+            if result.error and not quiet:
                 progress.console.print(f"[yellow]dilewati / skipped[/] {result.path}: {result.error}")
 
         summary = ingest_paths(rt, SYSTEM, paths, defaults, metadata, step)

@@ -52,6 +52,14 @@ class Settings:
     sqlite_busy_timeout_ms: int = 30_000
     token_default_days: int = 365
     log_level: str = "INFO"
+    # Numbering and the working-time calendar of the SOP workflow (docs/configuration.md).
+    receipt_pattern: str = "TT/{year}/{month:02d}/{seq:04d}"
+    control_card_pattern: str = "KK/{year}/{seq:04d}"
+    calendar_tz: str = "Asia/Jakarta"
+    calendar_workdays: str = "1,2,3,4,5"
+    calendar_hours: str = "08:00-16:00"
+    holidays_file: Path | None = None
+    public_base_url: str = "http://127.0.0.1:8000"
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -101,6 +109,6 @@ def _parse(name: str, raw: str) -> Any:
             raise ValueError(f"ARSIP_{name.upper()} must be a whole number, got {raw!r}") from exc
     if name == "allowed_mime_types":
         return tuple(part.strip() for part in raw.split(",") if part.strip())
-    if name == "data_dir":
+    if name in {"data_dir", "holidays_file"}:
         return Path(raw)
     return raw

@@ -30,6 +30,10 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "self.read": ALL_ROLES,
     "token.create": ALL_ROLES,
     "audit.verify": frozenset({Role.ADMIN, Role.ARSIPARIS}),
+    "workflow.read": ALL_ROLES,
+    # Each transition names its own roles (workflow/table.py); this is the outer gate.
+    "workflow.transition": frozenset({Role.PPID, Role.SEKRETARIAT, Role.PENDUKUNG}),
+    "worklist.read": ALL_ROLES,
 }
 
 # Which roles may see records of each security class (besides a pendukung of the owning unit, who always may).

@@ -12,6 +12,7 @@ from .config import Settings
 from .db import Database
 from .db.migrate import upgrade
 from .storage import BlobStore, open_blob_store
+from .workcalendar import WorkCalendar
 
 
 @dataclass
@@ -19,6 +20,7 @@ class Runtime:
     settings: Settings
     db: Database
     blobs: BlobStore
+    calendar: WorkCalendar
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -34,7 +36,13 @@ class Runtime:
             s3_secret_key=settings.s3_secret_key,
             s3_multipart_threshold=settings.s3_multipart_threshold,
         )
-        return cls(settings=settings, db=db, blobs=blobs)
+        calendar = WorkCalendar.from_settings(
+            tz=settings.calendar_tz,
+            workdays=settings.calendar_workdays,
+            hours=settings.calendar_hours,
+            holidays_file=settings.holidays_file,
+        )
+        return cls(settings=settings, db=db, blobs=blobs, calendar=calendar)
 
     def migrate(self) -> None:
         """Create or upgrade every table; safe to run any number of times."""

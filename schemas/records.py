@@ -208,6 +208,12 @@ class RecordSchema(RecordDescriptionFields):
     legal_hold = Boolean(dump_only=True)
     # SOP workflow (DOMAIN.md §5, §6).
     publication_state = Enum(PublicationState, dump_only=True, allow_none=True)
+    proposed_kip_category = Enum(KipCategory, dump_only=True, allow_none=True)
+    exemption_no_expiry = Boolean(dump_only=True)
+    state_reason = String(dump_only=True, allow_none=True)
+    step_started_at = DateTime(dump_only=True, allow_none=True)
+    step_due_at = DateTime(dump_only=True, allow_none=True)
+    published_at = DateTime(dump_only=True, allow_none=True)
     receipt_no = String(dump_only=True, allow_none=True)
     control_card_no = String(dump_only=True, allow_none=True)
     verification_round = Integer(dump_only=True)

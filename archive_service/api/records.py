@@ -6,6 +6,7 @@ description and any number of ``files`` parts. A JSON body creates a record with
 
 from __future__ import annotations
 
+import base64
 import json
 import re
 from collections.abc import Iterator
@@ -188,7 +189,7 @@ class FileContent(MethodView):
         response.headers["Content-Length"] = str(row.size)
         response.headers["Content-Disposition"] = content_disposition(row.filename)
         response.headers["ETag"] = f'"{row.blob_sha256}"'
-        response.headers["Digest"] = f"sha-256={row.blob_sha256}"
+        response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(row.blob_sha256)).decode()}:"
         response.headers["Cache-Control"] = "private, no-store"
         return response
 

@@ -16,7 +16,7 @@ from flask import current_app, g, request
 from ..errors import AuthenticationRequired
 from ..runtime import Runtime
 from ..services.actor import Actor
-from ..services.auth import authenticate_token
+from ..services.auth import authenticate_token, authorize
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -45,7 +45,9 @@ def endpoint_action(action: str) -> Callable[[F], F]:
     def decorate(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            current_actor()
+            # Fail fast at the edge (a refused role gets 403 before any 428/422 about its request); the service
+            # checks the same matrix again, so CLI and tests are protected too.
+            authorize(current_actor(), action)
             return view(*args, **kwargs)
 
         ENDPOINT_ACTIONS[f"{view.__module__}.{view.__qualname__}"] = action

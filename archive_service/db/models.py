@@ -140,6 +140,14 @@ class Record(Base):
     archival_state: Mapped[str] = mapped_column(String(32), default="aktif")
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
 
+    # Workflow bookkeeping (services/workflow.py).
+    proposed_kip_category: Mapped[str | None] = mapped_column(String(16))
+    exemption_no_expiry: Mapped[bool] = mapped_column(Boolean, default=False)
+    state_reason: Mapped[str | None] = mapped_column(Text)
+    step_started_at: Mapped[datetime | None] = mapped_column()
+    step_due_at: Mapped[datetime | None] = mapped_column(index=True)
+    published_at: Mapped[datetime | None] = mapped_column()
+
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -237,3 +245,55 @@ class Counter(Base):
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Receipt(Base):
+    """*Tanda terima* (SOP steps 2 and 5): issued when a unit hands a record over, countersigned on receipt."""
+
+    __tablename__ = "receipts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    no: Mapped[str] = mapped_column(String(64), unique=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    issued_at: Mapped[datetime] = mapped_column(default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(64))
+    countersigned_at: Mapped[datetime | None] = mapped_column()
+    countersigned_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class ControlCardEntry(Base):
+    """One line of the *kartu kontrol*: who did which step when, against which due time, with what outcome."""
+
+    __tablename__ = "control_card_entries"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    round: Mapped[int] = mapped_column(Integer, default=1)
+    step: Mapped[str] = mapped_column(String(16))
+    action: Mapped[str] = mapped_column(String(32))
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    actor_name: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column()
+    due_at: Mapped[datetime | None] = mapped_column()
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ConsequenceTest(Base):
+    """*Lembar uji konsekuensi* (PerKI 1/2021 Ps 49; PP 61/2010): the record of why information is exempted."""
+
+    __tablename__ = "consequence_tests"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text)
+    harm: Mapped[str] = mapped_column(Text)
+    public_interest: Mapped[str] = mapped_column(Text)
+    participants: Mapped[list[str]] = mapped_column(default=list)
+    signed_sheet_file_id: Mapped[int] = mapped_column(ForeignKey("record_files.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(64))

@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from schemas.enums import AuditAction
+from schemas.problems import flatten_errors
 from schemas.users import UserCreateSchema
 
 from ..db import ApiToken, User, WorkUnit
@@ -34,8 +35,9 @@ _hasher = PasswordHasher()
 
 
 def authorize(actor: Actor, action: str) -> None:
-    """Refuse with 403 unless the role matrix lets the actor's role do ``action``."""
-    if not role_may(actor.role, action):
+    """Refuse with 403 unless the role matrix lets the actor's role do ``action``. The system identity (the operator
+    at the server's command line) may do everything."""
+    if not actor.is_system and not role_may(actor.role, action):
         raise PermissionDenied(
             f"Peran '{actor.role}' tidak boleh melakukan '{action}'.",
             f"Role '{actor.role}' may not perform '{action}'.",
@@ -49,7 +51,7 @@ def actor_for(user: User) -> Actor:
 def validation_failed(err: ValidationError) -> ValidationFailed:
     """Turn marshmallow field errors into the one validation error of the API."""
     return ValidationFailed(
-        "Periksa isian yang ditandai.", "Check the fields marked.", errors=err.normalized_messages()
+        "Periksa isian yang ditandai.", "Check the fields marked.", errors=flatten_errors(err.normalized_messages())
     )
 
 

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from schemas.enums import AuditAction, Role
+from schemas.enums import AuditAction, PublicationState, Role
 from schemas.records import RecordCreateSchema, RecordUpdateSchema, check_period
 
 from ..db import AuditEvent, Counter, OutboxEvent, Record, RecordFile, WorkUnit
@@ -28,6 +28,7 @@ from ..db.types import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from ..permissions import classes_visible_to
 from ..runtime import Runtime
+from ..workflow.table import STEPS
 from . import audit
 from .actor import Actor
 from .auth import authorize, validation_failed
@@ -57,6 +58,18 @@ def load_visible(session: Session, actor: Actor, record_id: int) -> Record:
     if record is None:
         raise _not_found(record_id)
     return record
+
+
+def _check_clearance(actor: Actor, security_class: str) -> None:
+    """Nobody may file a record under a security class they could not read back (a pendukung always reads its own
+    unit's records, so only other roles are limited)."""
+    if actor.is_system or actor.role == Role.PENDUKUNG:
+        return
+    if str(security_class) not in classes_visible_to(actor.role):
+        raise PermissionDenied(
+            f"Peran '{actor.role}' tidak boleh menetapkan klasifikasi keamanan '{security_class}'.",
+            f"Role '{actor.role}' may not set the security class '{security_class}'.",
+        )
 
 
 def _check_unit(session: Session, actor: Actor, unit_code: str) -> None:
@@ -197,8 +210,22 @@ def commit_records(
             ensure_blob_rows(rt, session, stored)
             for unit_code in sorted({p.data["processing_unit"] for p in batch}):
                 _check_unit(session, actor, unit_code)
+            for security_class in {p.data["security_class"] for p in batch}:
+                _check_clearance(actor, security_class)
             now = utcnow()
-            rows = [dict(p.data, created_by_id=actor.user_id, created_at=now, updated_at=now, version=1) for p in batch]
+            first_due = rt.calendar.add(now, STEPS[PublicationState.DIHIMPUN].sla)  # SOP step 1-2 starts now
+            rows = [
+                dict(
+                    p.data,
+                    created_by_id=actor.user_id,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
+                    step_started_at=now,
+                    step_due_at=first_due,
+                )
+                for p in batch
+            ]
             _assign_record_numbers(session, rows)
             try:
                 ids = (
@@ -322,6 +349,8 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
             _check_version(record, expected_version)
             if "processing_unit" in changes:
                 _check_unit(session, actor, changes["processing_unit"])
+            if "security_class" in changes:
+                _check_clearance(actor, changes["security_class"])
             merged = {**snapshot(record), **changes}
             try:
                 check_period(merged.get("period_start"), merged.get("period_end"))
@@ -394,9 +423,9 @@ def add_files(
             ensure_blob_rows(rt, session, stored)
             record = load_visible(session, actor, record_id)
             _check_version(record, expected_version)
-            _insert_files(session, actor, [(record.id, f) for f in stored])
             record.updated_at = utcnow()
-            session.flush()
+            session.flush()  # version bump: locks the record row before the audit head (one lock order everywhere)
+            _insert_files(session, actor, [(record.id, f) for f in stored])
             _outbox(session, "record.updated", record)
     except StaleDataError as exc:
         release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])

@@ -147,3 +147,16 @@ def test_hostile_filenames_from_other_clients(rt, accounts, name: str) -> None:
     assert "files.0.filename" in caught.value.errors
     assert counts(rt) == EMPTY
     assert_consistent(rt)
+
+
+def test_security_class_above_own_clearance_is_refused(create, rt) -> None:
+    """A secretariat member cannot file a record they could not read back (it would vanish with a 404)."""
+    body = assert_problem(create(metadata={"security_class": "rahasia"}, role="sekretariat"), 403)
+    assert "rahasia" in body["detail_en"]
+    assert counts(rt) == EMPTY
+    assert_consistent(rt)
+
+
+def test_nested_field_errors_are_flattened(create) -> None:
+    body = assert_problem(create(metadata={"access_groups": ["ppid", "BUKAN VALID"]}), 422)
+    assert "access_groups.1" in body["errors"]

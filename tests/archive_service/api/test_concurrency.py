@@ -72,3 +72,44 @@ def test_concurrent_creates_get_distinct_numbers(create, accounts, rt) -> None:
     assert errors == []
     assert sorted(numbers) == [f"ARS/2025/{i:06d}" for i in range(1, 9)]
     assert_consistent(rt)
+
+
+def _race_patch_and_upload(rt, actor, record, attempt: int) -> list[BaseException]:  # type: ignore[no-untyped-def]
+    import io
+
+    from archive_service.services.uploads import Upload
+    from archive_service.storage import stage_stream
+    from tests.support.files import pdf_bytes
+
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+    staged = stage_stream(io.BytesIO(pdf_bytes(f"lampiran {attempt}")), rt.settings.staging_dir)
+    calls = [
+        lambda: records.update_record(rt, actor, record.id, record.version, {"notes": "ubah"}),
+        lambda: records.add_files(rt, actor, record.id, [Upload("lampiran.pdf", staged)]),
+    ]
+
+    def run(call) -> None:  # type: ignore[no-untyped-def]
+        barrier.wait()
+        try:
+            call()
+        except StaleVersion:
+            pass
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return errors
+
+
+def test_concurrent_patch_and_file_upload_do_not_deadlock(create, accounts, rt) -> None:
+    """PATCH and add-files take the record row before the audit head; racing them must give 200/409, never 500."""
+    actor = accounts["admin"].actor
+    for attempt in range(4):
+        record = records.get_record(rt, actor, create(files=[]).json["id"])
+        assert _race_patch_and_upload(rt, actor, record, attempt) == []
+    assert_consistent(rt)

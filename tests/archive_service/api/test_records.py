@@ -56,6 +56,8 @@ def test_download_streams_with_safe_headers(create, client, accounts) -> None:
         "filename*=UTF-8''Laporan%3B%20akhir%20%28Lamp%20I%29%20%C3%A9.pdf"
     )
     assert response.headers["Content-Length"] == str(len(content))
+    digest = __import__("base64").b64encode(hashlib.sha256(content).digest()).decode()
+    assert response.headers["Repr-Digest"] == f"sha-256=:{digest}:"
 
 
 def test_update_needs_current_version(create, client, accounts, rt) -> None:

@@ -109,8 +109,10 @@ def test_role_walk(app, client, accounts, role: str) -> None:
             headers["If-Match"] = current.headers["ETag"]
         response = client.open(url, method=method, headers=headers, **kwargs)
         allowed = role in ROLE_MATRIX[action]
-        if allowed:
-            assert response.status_code < 400, (role, method, url, response.json)
+        if allowed and method == "GET":
+            assert response.status_code == 200, (role, method, url, response.json)
+        elif allowed:  # a write may rightly be refused for its content (409/422), never for the role
+            assert response.status_code not in (401, 403) and response.status_code < 500, (role, method, url)
         else:
             assert response.status_code == 403, (role, method, url, response.status_code)
             assert response.mimetype == "application/problem+json"

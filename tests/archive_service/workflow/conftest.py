@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+
+from archive_service.services import records, workflow
+from archive_service.services.actor import SYSTEM
+from archive_service.services.uploads import Upload
+from archive_service.storage import stage_stream
+from tests.support.files import pdf_bytes
+
+READY = {
+    "title": "Laporan Layanan Informasi Publik 2025",
+    "classification_code": "500.12.18.1",
+    "processing_unit": "kominfo",
+    "creator_org": "Dinas Komunikasi dan Informatika",
+    "file_no": "B-12",
+    "description": "Laporan tahunan layanan informasi publik",
+    "doc_date": "2025-06-30",
+    "dip_summary": "Ringkasan laporan layanan informasi publik",
+    "controlling_unit": "Bidang IKP Diskominfo",
+    "responsible_official": "Kepala Bidang IKP",
+    "created_place": "Sleman",
+    "available_forms": ["softcopy", "hardcopy"],
+}
+
+TO_STATE_PATH = {
+    # action sequence (as SYSTEM) that brings a fresh record to each state
+    "dihimpun": [],
+    "diserahkan": ["serahkan"],
+    "diklasifikasi_usulan": ["serahkan", "usulkan_kategori"],
+    "didokumentasikan": ["serahkan", "usulkan_kategori", "dokumentasikan"],
+    "diterima": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima"],
+    "perlu_perbaikan": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima", "kembalikan"],
+    "diverifikasi": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima", "verifikasi"],
+    "dilaporkan": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima", "verifikasi", "laporkan"],
+    "ditetapkan_terbuka": [
+        "serahkan",
+        "usulkan_kategori",
+        "dokumentasikan",
+        "terima",
+        "verifikasi",
+        "laporkan",
+        "tetapkan_terbuka",
+    ],
+    "dipublikasikan": [
+        "serahkan",
+        "usulkan_kategori",
+        "dokumentasikan",
+        "terima",
+        "verifikasi",
+        "laporkan",
+        "tetapkan_terbuka",
+        "publikasikan",
+    ],
+    "dikecualikan": [
+        "serahkan",
+        "usulkan_kategori",
+        "dokumentasikan",
+        "terima",
+        "verifikasi",
+        "laporkan",
+        "kecualikan",
+    ],
+}
+
+
+def payload_for(action: str, record: Any) -> dict[str, Any]:
+    """A valid request for ``action`` on ``record``."""
+    body: dict[str, Any] = {"action": action}
+    if action in {"usulkan_kategori", "tetapkan_terbuka", "tambahkan_ke_dip"}:
+        body["kip_category"] = "berkala"
+    if action in {"kembalikan", "batalkan_publikasi", "tarik", "tinjau_semester", "buka_pengecualian"}:
+        body["reason"] = "Lampiran belum lengkap"
+    if action == "kecualikan":
+        body.update(
+            {
+                "exemption_ground": "h",
+                "exemption_basis": "UU 14/2008 Pasal 17 huruf h",
+                "exemption_no_expiry": True,
+                "exemption_decree_no": "SK-PPID/07/2025",
+                "consequence_test": {
+                    "summary": "Data pribadi",
+                    "harm": "Mengungkap rahasia pribadi",
+                    "public_interest": "Kepentingan umum lebih kecil",
+                    "participants": ["PPID", "Tim Pertimbangan"],
+                    "signed_sheet_file_id": record.files[0].id,
+                },
+            }
+        )
+    return body
+
+
+@pytest.fixture
+def make_record(rt, accounts):  # type: ignore[no-untyped-def]
+    """A record with DIP fields and a file, moved (as SYSTEM) to the requested state."""
+
+    def _make(state: str = "dihimpun", **overrides: Any):  # type: ignore[no-untyped-def]
+        staged = stage_stream(io.BytesIO(pdf_bytes("Laporan", state)), rt.settings.staging_dir)
+        record = records.create_record(
+            rt, accounts["pendukung"].actor, READY | overrides, [Upload("laporan.pdf", staged)]
+        )
+        for action in TO_STATE_PATH[state]:
+            record = workflow.apply_transition(rt, SYSTEM, record.id, record.version, payload_for(action, record))
+        assert record.publication_state == state
+        return record
+
+    return _make
