@@ -53,11 +53,12 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["arsip_api"] = api
     problems.register(app)
 
-    from .api import accounts, meta, records, workflow
+    from .api import accounts, dip, meta, records, workflow
 
     api.register_blueprint(records.blp)
     api.register_blueprint(accounts.blp)
     api.register_blueprint(workflow.blp)
+    api.register_blueprint(dip.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
 

@@ -34,6 +34,8 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # Each transition names its own roles (workflow/table.py); this is the outer gate.
     "workflow.transition": frozenset({Role.PPID, Role.SEKRETARIAT, Role.PENDUKUNG}),
     "worklist.read": ALL_ROLES,
+    "dip.read": ALL_ROLES,
+    "dip.fix": frozenset({Role.PPID}),
 }
 
 # Which roles may see records of each security class (besides a pendukung of the owning unit, who always may).

@@ -24,8 +24,8 @@ blp = Blueprint(
 
 @blp.route("/me")
 class Me(MethodView):
-    @blp.response(200, UserSchema)
     @endpoint_action("self.read")
+    @blp.response(200, UserSchema)
     def get(self) -> Any:
         """Pengguna yang sedang masuk / The calling user."""
         actor = current_actor()
@@ -35,9 +35,9 @@ class Me(MethodView):
 
 @blp.route("/me/tokens")
 class MyTokens(MethodView):
+    @endpoint_action("token.create")
     @blp.arguments(TokenCreateSchema)
     @blp.response(201, TokenSchema)
-    @endpoint_action("token.create")
     def post(self, data: dict[str, Any]) -> Any:
         """Buat token API baru (ditampilkan sekali) / Create an API token (shown once)."""
         actor = current_actor()
@@ -47,15 +47,15 @@ class MyTokens(MethodView):
 
 @blp.route("/users")
 class Users(MethodView):
-    @blp.response(200, UserSchema(many=True))
     @endpoint_action("user.list")
+    @blp.response(200, UserSchema(many=True))
     def get(self) -> Any:
         """Daftar pengguna / List users (admin)."""
         return svc.list_users(runtime(), current_actor())
 
+    @endpoint_action("user.create")
     @blp.doc(requestBody={"content": {"application/json": {"schema": UserCreateSchema}}})
     @blp.response(201, UserSchema)
-    @endpoint_action("user.create")
     def post(self) -> Any:
         """Tambah pengguna / Add a user (admin)."""
         return svc.create_user(runtime(), current_actor(), request.get_json(silent=True) or {})
@@ -63,8 +63,8 @@ class Users(MethodView):
 
 @blp.route("/users/<username>")
 class UserItem(MethodView):
-    @blp.response(204)
     @endpoint_action("user.delete")
+    @blp.response(204)
     def delete(self, username: str) -> None:
         """Hapus (nonaktifkan) pengguna / Delete (deactivate) a user (admin)."""
         svc.delete_user(runtime(), current_actor(), username)
@@ -72,15 +72,15 @@ class UserItem(MethodView):
 
 @blp.route("/units")
 class Units(MethodView):
-    @blp.response(200, UnitSchema(many=True))
     @endpoint_action("unit.list")
+    @blp.response(200, UnitSchema(many=True))
     def get(self) -> Any:
         """Unit kerja / Work units."""
         return svc.list_units(runtime(), current_actor())
 
+    @endpoint_action("unit.create")
     @blp.arguments(UnitSchema)
     @blp.response(201, UnitSchema)
-    @endpoint_action("unit.create")
     def post(self, data: dict[str, Any]) -> Any:
         """Tambah unit kerja / Add a work unit (admin)."""
         return svc.create_unit(runtime(), current_actor(), data["code"], data["name"])

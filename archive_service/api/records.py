@@ -76,10 +76,10 @@ def _metadata_from_request() -> dict[str, Any]:
 
 @blp.route("")
 class RecordCollection(MethodView):
+    @endpoint_action("record.list")
     @blp.arguments(RecordListQuerySchema, location="query")
     @blp.response(200, RecordSchema(many=True))
     @blp.paginate()
-    @endpoint_action("record.list")
     def get(self, query: dict[str, Any], pagination_parameters: Any) -> Any:
         """Daftar arsip yang boleh Anda lihat / List the records you may see."""
         page = svc.list_records(
@@ -88,6 +88,7 @@ class RecordCollection(MethodView):
         pagination_parameters.item_count = page.total
         return page.items
 
+    @endpoint_action("record.create")
     @blp.doc(
         requestBody={
             "content": {
@@ -105,7 +106,6 @@ class RecordCollection(MethodView):
         }
     )
     @blp.response(201, RecordSchema)
-    @endpoint_action("record.create")
     def post(self) -> Response:
         """Buat arsip beserta berkasnya / Create a record with its files."""
         data = _metadata_from_request()
@@ -116,18 +116,18 @@ class RecordCollection(MethodView):
 
 @blp.route("/<int:record_id>")
 class RecordItem(MethodView):
-    @blp.response(200, RecordSchema)
     @endpoint_action("record.read")
+    @blp.response(200, RecordSchema)
     def get(self, record_id: int) -> Response:
         """Satu arsip / One record (ETag = version)."""
         return _with_etag(svc.get_record(runtime(), current_actor(), record_id))
 
+    @endpoint_action("record.update")
     @blp.doc(
         requestBody={"content": {"application/json": {"schema": RecordUpdateSchema}}},
         parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}],
     )
     @blp.response(200, RecordSchema)
-    @endpoint_action("record.update")
     def patch(self, record_id: int) -> Response:
         """Ubah deskripsi; perlu If-Match / Change the description; needs If-Match (409 when stale)."""
         version = _if_match()
@@ -139,12 +139,13 @@ class RecordItem(MethodView):
 
 @blp.route("/<int:record_id>/files")
 class RecordFiles(MethodView):
-    @blp.response(200, FileSchema(many=True))
     @endpoint_action("record.read")
+    @blp.response(200, FileSchema(many=True))
     def get(self, record_id: int) -> Any:
         """Berkas milik arsip / The record's files."""
         return svc.get_record(runtime(), current_actor(), record_id).files
 
+    @endpoint_action("file.add")
     @blp.doc(
         requestBody={
             "content": {
@@ -158,7 +159,6 @@ class RecordFiles(MethodView):
         }
     )
     @blp.response(201, RecordSchema)
-    @endpoint_action("file.add")
     def post(self, record_id: int) -> Response:
         """Tambah berkas / Add files (If-Match optional; checked when sent)."""
         version = _if_match() if request.headers.get("If-Match") else None
@@ -174,8 +174,8 @@ def content_disposition(filename: str, disposition: str = "attachment") -> str:
 
 @blp.route("/<int:record_id>/files/<int:file_id>/content")
 class FileContent(MethodView):
-    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
     @endpoint_action("file.read")
+    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
     def get(self, record_id: int, file_id: int) -> Response:
         """Unduh berkas (dialirkan) / Download the file (streamed)."""
         row, stream = svc.open_file(runtime(), current_actor(), record_id, file_id)
@@ -196,8 +196,8 @@ class FileContent(MethodView):
 
 @blp.route("/<int:record_id>/history")
 class RecordHistory(MethodView):
-    @blp.response(200, AuditEventSchema(many=True))
     @endpoint_action("record.history")
+    @blp.response(200, AuditEventSchema(many=True))
     def get(self, record_id: int) -> Any:
         """Riwayat perubahan dari jejak audit / Change history from the audit trail."""
         return svc.record_history(runtime(), current_actor(), record_id)

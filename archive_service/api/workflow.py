@@ -41,8 +41,8 @@ class DueQuerySchema(BaseSchema):
 
 @blp.route("/workflow")
 class WorkflowTable(MethodView):
-    @blp.response(200, WorkflowTableSchema)
     @endpoint_action("workflow.read")
+    @blp.response(200, WorkflowTableSchema)
     def get(self) -> Any:
         """Tabel langkah dan transisi SOP / The SOP steps and transition table."""
         return svc.workflow_table()
@@ -50,9 +50,9 @@ class WorkflowTable(MethodView):
 
 @blp.route("/workflow/due")
 class WorkflowDue(MethodView):
+    @endpoint_action("worklist.read")
     @blp.arguments(DueQuerySchema, location="query")
     @blp.response(200, WorkItemSchema(many=True))
-    @endpoint_action("worklist.read")
     def get(self, query: dict[str, Any]) -> Any:
         """Terlambat dan segera jatuh tempo, per peran dan unit / Overdue and due soon, per role and unit."""
         return svc.due_items(
@@ -66,8 +66,8 @@ class WorkflowDue(MethodView):
 
 @blp.route("/worklist")
 class Worklist(MethodView):
-    @blp.response(200, WorklistGroupSchema(many=True))
     @endpoint_action("worklist.read")
+    @blp.response(200, WorklistGroupSchema(many=True))
     def get(self) -> Any:
         """Pekerjaan saya per langkah SOP / My work, grouped by SOP step."""
         return svc.worklist(runtime(), current_actor())
@@ -75,12 +75,12 @@ class Worklist(MethodView):
 
 @blp.route("/records/<int:record_id>/transitions")
 class RecordTransitions(MethodView):
+    @endpoint_action("workflow.transition")
     @blp.doc(
         requestBody={"content": {"application/json": {"schema": TransitionRequestSchema}}},
         parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}],
     )
     @blp.response(200, RecordSchema)
-    @endpoint_action("workflow.transition")
     def post(self, record_id: int) -> Any:
         """Jalankan satu aksi SOP; perlu If-Match / Carry out one SOP action; needs If-Match."""
         version = _if_match()
@@ -92,8 +92,8 @@ class RecordTransitions(MethodView):
 
 @blp.route("/records/<int:record_id>/control-card")
 class RecordControlCard(MethodView):
-    @blp.response(200, ControlCardSchema)
     @endpoint_action("record.read")
+    @blp.response(200, ControlCardSchema)
     def get(self, record_id: int) -> Any:
         """Kartu kontrol dan tanda terima / Control card and receipts."""
         return svc.control_card(runtime(), current_actor(), record_id)

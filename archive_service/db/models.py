@@ -297,3 +297,41 @@ class ConsequenceTest(Base):
     signed_sheet_file_id: Mapped[int] = mapped_column(ForeignKey("record_files.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by: Mapped[str] = mapped_column(String(64))
+
+
+class DipVersion(Base):
+    """A *penetapan DIP*: the Daftar Informasi Publik as fixed by the PPID under a decree, kept for ever."""
+
+    __tablename__ = "dip_versions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_no: Mapped[int] = mapped_column(Integer, unique=True)
+    decree_no: Mapped[str] = mapped_column(String(128))
+    decree_date: Mapped[date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(Text)
+    fixed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    fixed_by: Mapped[str] = mapped_column(String(64))
+
+    rows: Mapped[list[DipRow]] = relationship(order_by="DipRow.position", lazy="selectin")
+
+
+class DipRow(Base):
+    """One row of a fixed DIP in the PerKI columns (DOMAIN.md §3), copied so later edits never change it."""
+
+    __tablename__ = "dip_rows"
+    __table_args__ = (UniqueConstraint("version_id", "record_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    version_id: Mapped[int] = mapped_column(ForeignKey("dip_versions.id"), index=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"))
+    position: Mapped[int] = mapped_column(Integer)
+    dip_no: Mapped[str] = mapped_column(String(16))
+    category: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(500))
+    summary: Mapped[str | None] = mapped_column(Text)
+    controlling_unit: Mapped[str | None] = mapped_column(String(255))
+    responsible_official: Mapped[str | None] = mapped_column(String(255))
+    created_time: Mapped[str | None] = mapped_column(String(64))
+    created_place: Mapped[str | None] = mapped_column(String(255))
+    available_forms: Mapped[list[str]] = mapped_column(default=list)
+    retention_text: Mapped[str | None] = mapped_column(String(255))

@@ -32,3 +32,13 @@ def test_every_matrix_action_and_scope_rule_is_rendered() -> None:
     for action in ROLE_MATRIX:
         assert f"| `{action}` |" in text
     assert len(gen.scope_rules()) == 2
+
+
+def test_workflow_md_matches_the_workflow_table() -> None:
+    spec = importlib.util.spec_from_file_location("gen_workflow", DOCS / "gen_workflow.py")
+    assert spec is not None and spec.loader is not None
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    expected = gen.render()
+    actual = (DOCS / "workflow.md").read_text(encoding="utf-8")
+    assert actual == expected, "docs/workflow.md is stale: run `.venv/bin/python docs/gen_workflow.py --write`"

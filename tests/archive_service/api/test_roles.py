@@ -46,6 +46,9 @@ def _request_for(method: str, rule: str, record_id: int, file_id: int, role: str
     url = re.sub(r"<int:record_id>", str(record_id), rule)
     url = re.sub(r"<int:file_id>", str(file_id), url)
     url = re.sub(r"<username>", "arsiparis", url)  # the delete target; only admin may, and it runs last
+    url = re.sub(r"<int:version_no>", "1", url)
+    if rule.endswith("/dip/compare"):
+        url += "?from=1&to=1"
     kwargs: dict = {}
     if rule == "/api/v1/records" and method == "POST":
         kwargs = {
@@ -78,6 +81,8 @@ def _request_for(method: str, rule: str, record_id: int, file_id: int, role: str
                 "password": "kata sandi yang panjang",
             }
         }
+    elif rule == "/api/v1/dip/versions" and method == "POST":
+        kwargs = {"json": {"decree_no": f"SK/{role}", "decree_date": "2026-01-05"}}
     elif rule == "/api/v1/units" and method == "POST":
         kwargs = {"json": {"code": f"unit-{role}", "name": "Unit"}}
     return method, url, kwargs
@@ -100,6 +105,13 @@ def test_role_walk(app, client, accounts, role: str) -> None:
         content_type="multipart/form-data",
     ).json
     record_id, file_id = seed["id"], seed["files"][0]["id"]
+    from archive_service.services import dip
+
+    dip.fix_version(
+        client.application.extensions["arsip"],
+        accounts["ppid"].actor,
+        {"decree_no": "SK-PPID/01", "decree_date": "2026-01-05"},
+    )
     endpoints = sorted(api_endpoints(app), key=lambda e: e[0] == "DELETE")
     for method, rule, action in endpoints:
         method, url, kwargs = _request_for(method, rule, record_id, file_id, role)
