@@ -19,6 +19,7 @@ from .config import Settings
 from .errors import ArsipError
 from .runtime import Runtime
 from .services.actor import SYSTEM
+from .workflow.table import STEPS
 
 
 def _runtime(ctx: click.Context) -> Runtime:
@@ -330,3 +331,72 @@ def roles() -> None:
     click.echo("action".ljust(18) + " ".join(r.value[:11].ljust(11) for r in roles_))
     for action, allowed in ROLE_MATRIX.items():
         click.echo(action.ljust(18) + " ".join(("ya/yes" if r in allowed else "-").ljust(11) for r in roles_))
+
+
+@main.group()
+def workflow() -> None:
+    """Alur SOP / The SOP workflow."""
+
+
+@workflow.command("expire")
+@click.pass_context
+@handles_errors
+def workflow_expire(ctx: click.Context) -> None:
+    """Akhiri pengecualian kedaluwarsa / Expire exemptions.
+
+    Arsip yang masa pengecualiannya telah berakhir kembali ke status dilaporkan untuk ditetapkan ulang oleh PPID
+    (UU KIP Pasal 20). / Records whose exemption period has ended go back to dilaporkan for a new determination by
+    the PPID (UU KIP Art. 20).
+    """
+    from .services.workflow import expire_exemptions
+
+    done = expire_exemptions(_runtime(ctx), SYSTEM)
+    for record_id in done:
+        click.echo(f"dikembalikan / returned: arsip / record {record_id} -> dilaporkan")
+    click.echo(f"{len(done)} arsip dikembalikan ke penetapan / records returned to determination")
+
+
+@workflow.command("due")
+@click.option(
+    "--within-hours",
+    type=click.IntRange(0, 24 * 366),
+    default=4,
+    show_default=True,
+    help="Jatuh tempo dalam N jam / due within N hours",
+)
+@click.option(
+    "--role",
+    type=click.Choice(sorted({str(r) for step in STEPS.values() for r in step.roles})),
+    default=None,
+    help="Hanya langkah peran ini / only this role's steps",
+)
+@click.option("--unit", default=None, help="Hanya unit pengolah ini / only this processing unit")
+@click.pass_context
+@handles_errors
+def workflow_due(ctx: click.Context, within_hours: int, role: str | None, unit: str | None) -> None:
+    """Terlambat dan segera jatuh tempo / Overdue and due-soon items."""
+    from datetime import timedelta
+
+    from .services.workflow import due_items
+
+    rt = _runtime(ctx)
+    items = due_items(rt, SYSTEM, within=timedelta(hours=within_hours), role=role, unit=unit)
+    if not items:
+        click.echo(f"Tidak ada yang jatuh tempo dalam {within_hours} jam / nothing due within {within_hours} hours")
+        return
+    rows = [
+        (
+            str(item["record_no"] or item["record_id"]),
+            item["publication_state"],
+            item["step"],
+            item["due_at"].astimezone(rt.calendar.tz).strftime("%Y-%m-%d %H:%M %Z"),
+            "TERLAMBAT/OVERDUE" if item["overdue"] else "",
+        )
+        for item in items
+    ]
+    header = ("record_no", "state", "step", "due", "")
+    widths = [max(len(str(row[i])) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, *rows]:
+        click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+    overdue = sum(1 for item in items if item["overdue"])
+    click.echo(f"{len(items)} arsip / records, {overdue} terlambat / overdue")

@@ -19,9 +19,9 @@ import dataclasses
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from string import Template
 
 import archive_service
-
 from archive_service.config import Settings
 from archive_service.db import Record
 from archive_service.services import workflow as svc
@@ -32,6 +32,40 @@ from schemas.enums import PUBLICATION_STATE_LABELS, PublicationState
 WORKFLOW_MD = Path(__file__).with_name("workflow.md")
 PACKAGE_ROOT = Path(archive_service.__file__).resolve().parent.parent
 NONE = "–"
+
+INTRO = """
+Every record moves through the 14 steps of the PPID's SOP *Pengolahan Informasi Publik* (DOMAIN.md §5–6). The
+states below are the values of the record's `publication_state`; a new record starts in `$initial`. The table is
+data (`STEPS` and `TRANSITIONS` in `archive_service/workflow/table.py`), one function carries out any row
+(`apply_transition` in `archive_service/services/workflow.py`), and `GET /api/v1/workflow` serves the same table, so
+this page is what runs.
+
+An action is `POST /api/v1/records/{id}/transitions` with `If-Match: "<version>"` and a JSON body
+`{"action": …}` plus the action's payload fields. It is refused with 403 when the caller's role is not listed, 428
+without `If-Match`, 409 when the version is stale or the record is not in a from-state, and 422 when a **guard**
+fails. Guards are checks on the record and the request made before anything changes; **effects** are what the
+action changes besides the state. Each action also closes the open step on the *kartu kontrol* (one line with who,
+when, the due time and whether it was late; `GET /api/v1/records/{id}/control-card`), starts the clock of the next
+step, bumps the record version and writes an audit event and outbox events.
+
+## Time limits
+
+SLAs are counted in working time by `archive_service/workcalendar.py`: time zone `$tz`, ISO weekdays `$workdays`,
+hours `$hours` (settings `calendar_tz`, `calendar_workdays`, `calendar_hours`), minus the holidays and *cuti
+bersama* listed in `$holidays` (or the file named by the `holidays_file` setting). Units ($units): minutes and
+hours count working time only, days count working days at the same time of day, months count calendar months and
+then move to the next working moment. The due time of the open step is the record's `step_due_at`;
+`GET /api/v1/workflow/due`, `GET /api/v1/worklist` and `arsip workflow due` list what is overdue or due soon.
+
+Two exceptions to the table's SLA:
+
+- **Serta-merta** information (UU KIP Pasal 10) determined open is due for publication at once: `step_due_at` is
+  the moment of determination, with no working-time wait.
+- An **exemption** with an end date falls due for review $lead_days calendar days before `exemption_until`, when
+  that is earlier than the SLA. Exemptions whose end date has come are returned to `dilaporkan` for a new
+  determination by `arsip workflow expire` (action `buka_pengecualian`, as `system`); an exemption without expiry
+  stays until the PPID ends it.
+"""
 
 
 def _codes(names: Iterable[object]) -> str:
@@ -57,6 +91,8 @@ EFFECT_TEXT: dict[str, str] = {
     "issue_receipt": "issues a *tanda terima* with the next gapless number for this round; the first one also "
     "opens the *kartu kontrol* (`control_card_no`)",
     "countersign_receipt": "the secretariat countersigns the latest receipt not yet countersigned",
+    "end_exemption": "clears the exemption and the category and proposes *setiap saat* (UU KIP Pasal 11(2)) "
+    "for the PPID to decide again; the consequence test stays on record",
     "set_proposed_category": "stores the request's category as `proposed_kip_category`",
     "next_round": "`verification_round` goes up by one",
     "set_category": "stores the request's category as `kip_category`",
@@ -164,49 +200,35 @@ def transitions_table() -> list[str]:
     return lines
 
 
+def _prose(template: str) -> list[str]:
+    """``template`` with its $names filled in from code, one line per paragraph or bullet."""
+    text = Template(template).substitute(
+        initial=_initial_state(),
+        tz=_setting("calendar_tz"),
+        workdays=_setting("calendar_workdays"),
+        hours=_setting("calendar_hours"),
+        holidays=DEFAULT_HOLIDAYS_FILE.resolve().relative_to(PACKAGE_ROOT).as_posix(),
+        units=", ".join(f"`{u.value}`" for u in SlaUnit),
+        lead_days=svc.EXEMPTION_REVIEW_LEAD.days,
+    )
+    out: list[str] = []
+    for block in text.strip().split("\n\n"):
+        if block.startswith("- "):
+            out += ["- " + " ".join(item.split()) for item in block[2:].split("\n- ")]
+        else:
+            out.append(" ".join(block.split()))
+        out.append("")
+    return out[:-1]
+
+
 def render() -> str:
     _check_vocabulary()
-    lead_days = svc.EXEMPTION_REVIEW_LEAD.days
-    holidays = DEFAULT_HOLIDAYS_FILE.resolve().relative_to(PACKAGE_ROOT).as_posix()
-    units = ", ".join(f"`{u.value}`" for u in SlaUnit)
     lines = [
         "# The publication workflow (SOP Pengolahan Informasi Publik)",
         "",
         "<!-- Generated by docs/gen_workflow.py from archive_service/workflow/table.py; do not edit by hand. -->",
         "",
-        "Every record moves through the 14 steps of the PPID's SOP *Pengolahan Informasi Publik* (DOMAIN.md §5–6). "
-        "The states below are the values of the record's `publication_state`; a new record starts in "
-        f"`{_initial_state()}`. The table is data (`STEPS` and `TRANSITIONS` in `archive_service/workflow/table.py`), "
-        "one function carries out any row (`apply_transition` in `archive_service/services/workflow.py`), and "
-        "`GET /api/v1/workflow` serves the same table, so this page is what runs.",
-        "",
-        'An action is `POST /api/v1/records/{id}/transitions` with `If-Match: "<version>"` and a JSON body '
-        "`{\"action\": …}` plus the action's payload fields. It is refused with 403 when the caller's role is not "
-        "listed, 428 without `If-Match`, 409 when the version is stale or the record is not in a from-state, and "
-        "422 when a **guard** fails. Guards are checks on the record and the request made before anything changes; **effects** are what "
-        "the action changes besides the state. Each action also closes the open step on the *kartu kontrol* (one "
-        "line with who, when, the due time and whether it was late; `GET /api/v1/records/{id}/control-card`), "
-        "starts the clock of the next step, bumps the record version and writes an audit event and outbox events.",
-        "",
-        "## Time limits",
-        "",
-        f"SLAs are counted in working time by `archive_service/workcalendar.py`: time zone `{_setting('calendar_tz')}`, "
-        f"ISO weekdays `{_setting('calendar_workdays')}`, hours `{_setting('calendar_hours')}` (settings "
-        "`calendar_tz`, `calendar_workdays`, `calendar_hours`), minus the holidays and *cuti bersama* listed in "
-        f"`{holidays}` (or the file named by the `holidays_file` setting). Units ({units}): minutes and hours count "
-        "working time only, days count working days at the same time of day, months count calendar months and then "
-        "move to the next working moment. The due time of the open step is the record's `step_due_at`; "
-        "`GET /api/v1/workflow/due`, `GET /api/v1/worklist` and `arsip workflow due` list what is overdue or due "
-        "soon.",
-        "",
-        "Two exceptions to the table's SLA:",
-        "",
-        "- **Serta-merta** information (UU KIP Pasal 10) determined open is due for publication at once: "
-        "`step_due_at` is the moment of determination, with no working-time wait.",
-        f"- An **exemption** with an end date falls due for review {lead_days} calendar days before `exemption_until`, when "
-        "that is earlier than the SLA. Exemptions whose end date has come are returned to `dilaporkan` for a new "
-        "determination by `arsip workflow expire` (action `buka_pengecualian`, as `system`); an exemption without "
-        "expiry stays until the PPID ends it.",
+        *_prose(INTRO),
         "",
         "## State diagram",
         "",

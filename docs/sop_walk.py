@@ -122,7 +122,9 @@ class Client:
             raw = exc.read()
             try:
                 problem = json.loads(raw)
-                detail = f"{problem.get('detail_id') or ''} / {problem.get('detail_en') or ''}"
+                detail_id = problem.get("detail") or problem.get("title")
+                detail_en = problem.get("detail_en") or problem.get("title_en")
+                detail = f"{detail_id} / {detail_en}"
                 if problem.get("errors"):
                     detail += f" {json.dumps(problem['errors'], ensure_ascii=False)}"
             except ValueError:

@@ -10,8 +10,9 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from schemas.base import BaseSchema, Integer, String
+from schemas.enums import Role
 from schemas.records import RecordSchema
-from schemas.validators import Range
+from schemas.validators import OneOf, Range
 from schemas.workflow import (
     ControlCardSchema,
     TransitionRequestSchema,
@@ -35,7 +36,7 @@ blp = Blueprint(
 
 class DueQuerySchema(BaseSchema):
     within_hours = Integer(load_default=4, validate=Range(min=0, max=24 * 366))
-    role = String(allow_none=True)
+    role = String(allow_none=True, validate=OneOf([str(r) for r in Role]))
     unit = String(allow_none=True)
 
 

@@ -7,6 +7,7 @@ writes a control-card line, an audit event and outbox events — all in one tran
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -30,6 +31,8 @@ from . import audit
 from .actor import Actor
 from .auth import authorize, validation_failed
 from .records import _check_version, _stale, get_record, load_visible, next_counter, visibility_filter
+
+log = logging.getLogger(__name__)
 
 OPEN_CATEGORIES = {KipCategory.BERKALA, KipCategory.SERTA_MERTA, KipCategory.SETIAP_SAAT}
 NO_EXPIRY_GROUNDS = {ExemptionGround.G, ExemptionGround.H}
@@ -238,6 +241,14 @@ def effect_record_exemption(ctx: Context) -> None:
     )
 
 
+def effect_end_exemption(ctx: Context) -> None:
+    """Information whose exemption ended (or that a KI ruling opened) is proposed as *setiap saat* (UU KIP Pasal
+    11(2)); the PPID decides again. The exemption stays in the audit trail and its consequence test is kept."""
+    effect_clear_exemption(ctx)
+    ctx.record.kip_category = None
+    ctx.record.proposed_kip_category = str(KipCategory.SETIAP_SAAT)
+
+
 def effect_publish(ctx: Context) -> None:
     ctx.record.published_at = ctx.now
     ctx.record.published_url = f"{ctx.rt.settings.public_base_url.rstrip('/')}/informasi/{ctx.record.id}"
@@ -270,6 +281,8 @@ def due_time(rt: Runtime, record: Record, state: S, now: datetime) -> datetime |
         return None
     if state == S.DITETAPKAN_TERBUKA and record.kip_category == KipCategory.SERTA_MERTA:
         return now
+    if state == S.DILAPORKAN and record.proposed_kip_category == KipCategory.SERTA_MERTA:
+        return now  # serta-merta skips the monthly determination cycle as well
     due = rt.calendar.add(now, step.sla)
     if state == S.DIKECUALIKAN and record.exemption_until is not None:
         review = datetime.combine(record.exemption_until, datetime.min.time(), tzinfo=rt.calendar.tz)
@@ -526,15 +539,19 @@ def expire_exemptions(rt: Runtime, actor: Actor, today: date | None = None) -> l
         )
     done = []
     for record_id, version in due:
-        apply_transition(
-            rt,
-            actor,
-            record_id,
-            version,
-            {
-                "action": "buka_pengecualian",
-                "reason": f"Jangka waktu pengecualian berakhir / exemption period ended ({today.isoformat()})",
-            },
-        )
+        try:
+            apply_transition(
+                rt,
+                actor,
+                record_id,
+                version,
+                {
+                    "action": "buka_pengecualian",
+                    "reason": f"Jangka waktu pengecualian berakhir / exemption period ended ({today.isoformat()})",
+                },
+            )
+        except Conflict:  # changed meanwhile (409): the next run picks it up again; the others still go
+            log.warning("exemption of record %s not ended this run: it changed meanwhile", record_id)
+            continue
         done.append(record_id)
     return done

@@ -306,6 +306,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "Akhiri pengecualian (kedaluwarsa/putusan KI)",
         "End the exemption (expiry / KI ruling)",
         guards=("reason",),
+        effects=("end_exemption",),
         payload=("reason",),
     ),
     Transition(
@@ -316,7 +317,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         "14",
         "Tambahkan informasi terbuka yang belum tercantum",
         "Add open but unlisted information",
-        guards=("dip_fields", "open_category", "security_biasa"),
+        guards=("dip_fields", "has_file", "open_category", "security_biasa"),
         effects=("set_category",),
         payload=("kip_category",),
     ),

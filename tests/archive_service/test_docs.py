@@ -42,3 +42,8 @@ def test_workflow_md_matches_the_workflow_table() -> None:
     expected = gen.render()
     actual = (DOCS / "workflow.md").read_text(encoding="utf-8")
     assert actual == expected, "docs/workflow.md is stale: run `.venv/bin/python docs/gen_workflow.py --write`"
+    from archive_service.workflow.table import TRANSITIONS
+
+    for t in TRANSITIONS:
+        assert all(f"  {s} --> {t.to_state}: {t.action}" in expected for s in t.from_states)
+        assert f"| `{t.action}`<br>" in expected

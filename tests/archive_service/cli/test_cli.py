@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
+from datetime import date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -12,8 +15,11 @@ from sqlalchemy import select, update
 
 from archive_service.cli import main
 from archive_service.db import AuditEvent, Record
-from archive_service.services import auth
+from archive_service.services import auth, records, workflow
 from archive_service.services.actor import SYSTEM
+from archive_service.services.uploads import Upload
+from archive_service.storage import stage_stream
+from tests.archive_service.workflow.conftest import READY, TO_STATE_PATH, payload_for
 from tests.support.checks import assert_consistent, counts
 from tests.support.files import executable_bytes, pdf_bytes
 
@@ -153,3 +159,71 @@ def test_demo_loads_generated_records_and_is_idempotent(run, rt, tmp_path: Path)
 def test_roles_prints_the_matrix(run) -> None:
     output = run("roles").output
     assert "record.create" in output and "user.delete" in output
+
+
+def _sop_record(rt, accounts, state: str, *, now: datetime | None = None, **overrides):  # type: ignore[no-untyped-def]
+    """A record with DIP fields and a file, moved as SYSTEM to ``state`` (transitions dated ``now``)."""
+    staged = stage_stream(io.BytesIO(pdf_bytes("Laporan", state, str(overrides))), rt.settings.staging_dir)
+    creator = accounts["pendukung_other" if overrides.get("processing_unit") == "bappeda" else "pendukung"].actor
+    record = records.create_record(rt, creator, READY | overrides, [Upload("laporan.pdf", staged)])
+    for action in TO_STATE_PATH[state]:
+        body = payload_for(action, record)
+        record = workflow.apply_transition(rt, SYSTEM, record.id, record.version, body, now=now)
+    return record
+
+
+def test_workflow_due_lists_overdue_and_due_soon(run, rt, accounts) -> None:
+    wib = ZoneInfo("Asia/Jakarta")
+    stale = _sop_record(rt, accounts, "didokumentasikan", now=datetime.now(wib) - timedelta(days=10))
+    fresh = _sop_record(rt, accounts, "dihimpun")  # due one working day from now
+    other = _sop_record(rt, accounts, "dihimpun", processing_unit="bappeda")
+
+    soon = run("workflow", "due")
+    assert soon.exit_code == 0, soon.output
+    lines = soon.output.splitlines()
+    assert lines[0].split() == ["record_no", "state", "step", "due"]
+    row = next(line for line in lines if line.startswith(stale.record_no))
+    due = stale.step_due_at.astimezone(wib).strftime("%Y-%m-%d %H:%M WIB")
+    assert row.split() == [stale.record_no, "didokumentasikan", "5", *due.split(), "TERLAMBAT/OVERDUE"]
+    assert fresh.record_no not in soon.output and "1 arsip / records, 1 terlambat / overdue" in soon.output
+
+    later = run("workflow", "due", "--within-hours", "2000")
+    assert {stale.record_no, fresh.record_no, other.record_no} <= set(later.output.split())
+    mine = run("workflow", "due", "--within-hours", "2000", "--role", "pendukung", "--unit", "kominfo")
+    assert fresh.record_no in mine.output and other.record_no not in mine.output
+    assert stale.record_no not in mine.output and "OVERDUE" not in mine.output
+    secretariat = run("workflow", "due", "--within-hours", "2000", "--role", "sekretariat")
+    assert stale.record_no in secretariat.output and fresh.record_no not in secretariat.output
+
+    nothing = run("workflow", "due", "--unit", "bappeda")
+    assert nothing.exit_code == 0 and "nothing due within 4 hours" in nothing.output
+    assert run("workflow", "due", "--role", "arsiparis").exit_code == 2  # no step of that role: refused by click
+
+
+def test_workflow_expire_returns_ended_exemptions(run, rt, accounts) -> None:
+    def exempt(until: date | None):  # type: ignore[no-untyped-def]
+        record = _sop_record(rt, accounts, "dilaporkan")
+        body = payload_for("kecualikan", record)
+        if until is not None:
+            body |= {"exemption_ground": "b", "exemption_no_expiry": False, "exemption_until": until.isoformat()}
+        decided = datetime.now(ZoneInfo("Asia/Jakarta")) - timedelta(days=60)  # decided when the date was ahead
+        return workflow.apply_transition(rt, accounts["ppid"].actor, record.id, record.version, body, now=decided)
+
+    today = date.today()
+    ended = exempt(today - timedelta(days=1))
+    running = exempt(today + timedelta(days=90))
+    forever = exempt(None)
+
+    result = run("workflow", "expire")
+    assert result.exit_code == 0, result.output
+    assert f"arsip / record {ended.id} -> dilaporkan" in result.output
+    assert "1 arsip dikembalikan ke penetapan / records returned to determination" in result.output
+    states = {r: records.get_record(rt, SYSTEM, r).publication_state for r in (ended.id, running.id, forever.id)}
+    assert states == {ended.id: "dilaporkan", running.id: "dikecualikan", forever.id: "dikecualikan"}
+    card = workflow.control_card(rt, SYSTEM, ended.id)
+    assert (card["entries"][-1].action, card["entries"][-1].actor_name) == ("buka_pengecualian", "system")
+
+    again = run("workflow", "expire")
+    assert again.exit_code == 0 and again.output.strip().endswith(
+        "0 arsip dikembalikan ke penetapan / records returned to determination"
+    )

@@ -210,3 +210,25 @@ def test_expired_exemption_returns_to_determination(make_record, accounts, rt) -
     assert workflow.expire_exemptions(rt, SYSTEM, today=date.today() + timedelta(days=10)) == [record.id]
     back = records.get_record(rt, SYSTEM, record.id)
     assert back.publication_state == "dilaporkan" and "berakhir" in back.state_reason
+    assert back.kip_category is None and back.exemption_ground is None  # no longer listed as exempted
+    assert back.proposed_kip_category == "setiap_saat"  # UU KIP Pasal 11(2)
+    assert workflow.consequence_tests(rt, SYSTEM, record.id)  # the test record is kept
+
+
+def test_serta_merta_proposal_is_due_at_once_for_the_ppid(make_record, accounts, rt) -> None:
+    record = make_record("diverifikasi")
+    with rt.db.write() as session:  # the unit proposed serta merta at step 3
+        from archive_service.db import Record
+
+        session.get(Record, record.id).proposed_kip_category = "serta_merta"
+    record = records.get_record(rt, SYSTEM, record.id)
+    now = datetime(2026, 8, 15, 22, 0, tzinfo=WIB)
+    reported = workflow.apply_transition(
+        rt, accounts["sekretariat"].actor, record.id, record.version, {"action": "laporkan"}, now=now
+    )
+    assert reported.step_due_at == now
+
+
+def test_due_list_refuses_an_unknown_role(client, accounts) -> None:
+    response = client.get("/api/v1/workflow/due?role=sekretaris", headers=accounts["ppid"].headers)
+    assert response.status_code == 422 and "role" in response.json["errors"]
