@@ -26,45 +26,32 @@ READY = {
     "available_forms": ["softcopy", "hardcopy"],
 }
 
-TO_STATE_PATH = {
-    # action sequence (as SYSTEM) that brings a fresh record to each state
-    "dihimpun": [],
-    "diserahkan": ["serahkan"],
-    "diklasifikasi_usulan": ["serahkan", "usulkan_kategori"],
-    "didokumentasikan": ["serahkan", "usulkan_kategori", "dokumentasikan"],
-    "diterima": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima"],
-    "perlu_perbaikan": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima", "kembalikan"],
-    "diverifikasi": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima", "verifikasi"],
-    "dilaporkan": ["serahkan", "usulkan_kategori", "dokumentasikan", "terima", "verifikasi", "laporkan"],
-    "ditetapkan_terbuka": [
-        "serahkan",
-        "usulkan_kategori",
-        "dokumentasikan",
-        "terima",
-        "verifikasi",
-        "laporkan",
-        "tetapkan_terbuka",
-    ],
-    "dipublikasikan": [
-        "serahkan",
-        "usulkan_kategori",
-        "dokumentasikan",
-        "terima",
-        "verifikasi",
-        "laporkan",
-        "tetapkan_terbuka",
-        "publikasikan",
-    ],
-    "dikecualikan": [
-        "serahkan",
-        "usulkan_kategori",
-        "dokumentasikan",
-        "terima",
-        "verifikasi",
-        "laporkan",
-        "kecualikan",
-    ],
-}
+# The main line of the SOP; every state is reached by a prefix of it, plus a final side step for some.
+_MAIN = [
+    "serahkan",
+    "usulkan_kategori",
+    "dokumentasikan",
+    "terima",
+    "verifikasi",
+    "laporkan",
+    "tetapkan_terbuka",
+    "publikasikan",
+]
+_BY_STATE = [
+    "dihimpun",
+    "diserahkan",
+    "diklasifikasi_usulan",
+    "didokumentasikan",
+    "diterima",
+    "diverifikasi",
+    "dilaporkan",
+    "ditetapkan_terbuka",
+    "dipublikasikan",
+]
+# action sequence (as SYSTEM) that brings a fresh record to each state
+TO_STATE_PATH = {state: _MAIN[:n] for n, state in enumerate(_BY_STATE)}
+TO_STATE_PATH["perlu_perbaikan"] = [*_MAIN[:4], "kembalikan"]
+TO_STATE_PATH["dikecualikan"] = [*_MAIN[:6], "kecualikan"]
 
 
 def payload_for(action: str, record: Any) -> dict[str, Any]:
