@@ -108,6 +108,13 @@ def demo(ctx: click.Context, corpus: Path | None) -> None:
 @click.option("--unit", "unit", required=True, help="Unit pengolah bawaan / default processing unit")
 @click.option("--creator-org", default=None, help="Pencipta arsip bawaan / default creator organisation")
 @click.option("--classification-code", default="000", show_default=True)
+@click.option(
+    "--workers",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Utas penyiap berkas / file-preparing threads",
+)
 @click.option("--quiet", is_flag=True)
 @click.pass_context
 @handles_errors
@@ -118,6 +125,7 @@ def ingest(
     unit: str,
     creator_org: str | None,
     classification_code: str,
+    workers: int,
     quiet: bool,
 ) -> None:
     """Masukkan berkas secara massal / Batch-ingest files as records."""
@@ -150,7 +158,7 @@ def ingest(
             if result.error and not quiet:
                 progress.console.print(f"[yellow]dilewati / skipped[/] {result.path}: {result.error}")
 
-        summary = ingest_paths(rt, SYSTEM, paths, defaults, metadata, step)
+        summary = ingest_paths(rt, SYSTEM, paths, defaults, metadata, step, workers=workers)
     elapsed = time.perf_counter() - started
     for failed in summary.failed if quiet else []:
         click.echo(f"dilewati / skipped {failed.path}: {failed.error}", err=True)
