@@ -89,9 +89,9 @@ def delete_user(rt: Runtime, actor: Actor, username: str) -> None:
     """Soft-delete: the row stays (audit rows and records point at it), login and tokens stop working."""
     authorize(actor, "user.delete")
     with rt.db.write() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        user = _user_named(session, username)
         if user is None or user.deleted_at is not None:
-            raise NotFound(f"Pengguna '{username}' tidak ada.", f"User '{username}' does not exist.")
+            raise _no_such_user(username)
         user.is_active = False
         user.deleted_at = utcnow()
         for token in user_tokens(session, user.id):
@@ -104,6 +104,14 @@ def delete_user(rt: Runtime, actor: Actor, username: str) -> None:
             entity_id=user.id,
             changes={"is_active": {"before": True, "after": False}},
         )
+
+
+def _user_named(session: Any, username: str) -> User | None:
+    return session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+
+
+def _no_such_user(username: str) -> NotFound:
+    return NotFound(f"Pengguna '{username}' tidak ada.", f"User '{username}' does not exist.")
 
 
 def user_tokens(session: Any, user_id: int) -> list[ApiToken]:
@@ -119,7 +127,7 @@ def list_users(rt: Runtime, actor: Actor) -> list[User]:
 def check_password(rt: Runtime, username: str, password: str) -> Actor:
     """Log in with a password; the same message for an unknown user and a wrong password."""
     with rt.db.read() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        user = _user_named(session, username)
     bad = AuthenticationRequired("Nama pengguna atau kata sandi salah.", "Wrong username or password.")
     if user is None or not user.is_active:
         _hasher.hash(password)  # spend the same time as a real check
@@ -141,9 +149,9 @@ def create_token(rt: Runtime, actor: Actor, username: str, name: str, expires_da
     days = rt.settings.token_default_days if expires_days is None else expires_days
     secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
     with rt.db.write() as session:
-        user = session.execute(select(User).where(User.username == username)).scalar_one_or_none()
+        user = _user_named(session, username)
         if user is None or not user.is_active:
-            raise NotFound(f"Pengguna '{username}' tidak ada.", f"User '{username}' does not exist.")
+            raise _no_such_user(username)
         if actor.role != "admin" and actor.user_id != user.id:
             raise PermissionDenied("Token hanya untuk diri sendiri.", "You may only create tokens for yourself.")
         token = ApiToken(

@@ -32,7 +32,7 @@ from ..workflow.table import STEPS
 from . import audit
 from .actor import Actor
 from .auth import authorize, validation_failed
-from .uploads import StoredFile, Upload, ensure_blob_rows, release_unreferenced, store_uploads
+from .uploads import StoredFile, Upload, discard_all, ensure_blob_rows, release_created, store_uploads
 
 DESCRIPTIVE_FIELDS = tuple(RecordCreateSchema().fields)
 
@@ -145,13 +145,6 @@ def _insert_files(session: Session, actor: Actor, items: list[tuple[int, StoredF
         )
 
 
-def _load_create(data: dict[str, Any]) -> dict[str, Any]:
-    try:
-        return RecordCreateSchema().load(data)
-    except ValidationError as err:
-        raise validation_failed(err) from err
-
-
 @dataclass
 class PreparedRecord:
     """A record whose metadata is validated and whose files are already in the blob store, ready to commit."""
@@ -163,14 +156,16 @@ class PreparedRecord:
 def prepare_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> PreparedRecord:
     """Everything that can happen before the transaction: permission, validation, file checks, storing blobs.
 
-    Split from ``commit_record`` so batch ingest can prepare the next files while the database commits this one.
+    Split from ``commit_records`` so batch ingest can prepare the next files while the database commits this one.
     On failure every staged file is discarded and no blob this call created remains."""
     try:
         authorize(actor, "record.create")
-        loaded = _load_create(data)
+        loaded = RecordCreateSchema().load(data)
+    except ValidationError as err:
+        discard_all(uploads)
+        raise validation_failed(err) from err
     except Exception:
-        for upload in uploads:
-            upload.staged.discard()
+        discard_all(uploads)
         raise
     return PreparedRecord(loaded, store_uploads(rt, list(uploads)))
 
@@ -256,17 +251,13 @@ def commit_records(
             return list(ids)
     except Exception:
         if release_on_failure:
-            release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
+            release_created(rt, stored)
         raise
-
-
-def commit_record(rt: Runtime, actor: Actor, prepared: PreparedRecord) -> int:
-    return commit_records(rt, actor, [prepared])[0]
 
 
 def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Record:
     """Create a record with its files in one transaction; on any failure no record and no new blob remain."""
-    record_id = commit_record(rt, actor, prepare_record(rt, actor, data, uploads))
+    record_id = commit_records(rt, actor, [prepare_record(rt, actor, data, uploads)])[0]
     return get_record(rt, actor, record_id)
 
 
@@ -414,8 +405,7 @@ def add_files(
         if not uploads:
             raise ValidationFailed(errors={"files": ["Tidak ada berkas. / No file was sent."]})
     except Exception:
-        for upload in uploads:
-            upload.staged.discard()
+        discard_all(uploads)
         raise
     stored = store_uploads(rt, list(uploads))
     try:
@@ -427,11 +417,10 @@ def add_files(
             session.flush()  # version bump: locks the record row before the audit head (one lock order everywhere)
             _insert_files(session, actor, [(record.id, f) for f in stored])
             _outbox(session, "record.updated", record)
-    except StaleDataError as exc:
-        release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
-        raise _stale(record_id) from exc
-    except Exception:
-        release_unreferenced(rt, [f.sha256 for f in stored if f.created_blob])
+    except Exception as exc:
+        release_created(rt, stored)
+        if isinstance(exc, StaleDataError):
+            raise _stale(record_id) from exc
         raise
     return get_record(rt, actor, record_id)
 

@@ -100,7 +100,7 @@ def store_uploads(rt: Runtime, uploads: list[Upload]) -> list[StoredFile]:
             stored.append(StoredFile(name, upload.staged.sha256, upload.staged.size, mime, created))
     except Exception as exc:
         discard_all(uploads)
-        release_unreferenced(rt, [s.sha256 for s in stored if s.created_blob])
+        release_created(rt, stored)
         raise StorageError("Gagal menyimpan berkas.", "Could not store the file.") from exc
     return stored
 
@@ -135,6 +135,11 @@ def ensure_blob_rows(rt: Runtime, session: Session, files: list[StoredFile]) -> 
         insert(Blob).on_conflict_do_nothing(),
         [{"sha256": f.sha256, "size": f.size, "mime": f.mime} for f in unique.values()],
     )
+
+
+def release_created(rt: Runtime, files: Iterable[StoredFile]) -> None:
+    """After a failed transaction: release the blobs this request itself created (never someone else's)."""
+    release_unreferenced(rt, [f.sha256 for f in files if f.created_blob])
 
 
 def release_unreferenced(rt: Runtime, shas: list[str]) -> None:
