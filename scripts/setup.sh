@@ -18,9 +18,15 @@ done
 
 packages=()
 dpkg -s libmagic1 >/dev/null 2>&1 || packages+=(libmagic1)
+# OCR of scanned pages and images (Indonesian + English); without it files are archived and marked "OCR pending".
+for pkg in tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || packages+=("$pkg")
+done
 if [ -z "$python_bin" ]; then packages+=(python3 python3-venv); fi
 if [ -n "$python_bin" ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then packages+=(python3-venv); fi
 if [ "$with_test" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then packages+=(postgresql); fi
+# pdftotext is the baseline of the ingest benchmark.
+if [ "$with_test" = 1 ] && ! command -v pdftotext >/dev/null 2>&1; then packages+=(poppler-utils); fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "==> installing Debian packages: ${packages[*]}"
   sudo_cmd=""

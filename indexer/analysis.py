@@ -1,0 +1,170 @@
+"""The Indonesian analyser, one for index and query time (DESIGN.md §2 "Indonesian text").
+
+Steps: Unicode NFKC normalisation, case folding and accent stripping; tokenising on letters and digits; reduplication
+(``surat-surat`` is ``surat``, ``sayur-mayur`` is both words); stop words; the Snowball ``indonesian`` stemmer
+(PyStemmer). Two token streams come out of one text:
+
+- **exact**: every normalised word, stop words included, in order. Phrases and the ranking boost for the word as
+  typed use it, so ``"informasi publik"`` means exactly those words next to each other.
+- **stems**: for recall. Snowball's Indonesian stemmer strips affixes but does not restore the initial consonant a
+  nasal prefix swallows (``mengelola`` → ``elola`` but ``kelola`` → ``lola``, ``menetapkan`` → ``etap`` but
+  ``tetap`` → ``tetap``). Rather than ship a dictionary, each word yields a small *set* of candidate stems: Snowball's
+  own, the one with the swallowed consonant restored (``meng/peng`` + vowel → ``k``, ``men/pen`` + vowel → ``t``,
+  ``mem/pem`` + vowel → ``p``, ``meny/peny`` + vowel → ``s``), and the one without a leftover ``ke-``. A query word
+  matches a document word when their candidate sets meet, which is how ``pengelolaan`` finds ``kelola`` and
+  ``dikelola``. The cost is a little over-matching on rare words, which ranking (exact-word boost) keeps down.
+
+- **codes**: classification codes (``000.5.6.2``, indexed with every prefix so ``000.5`` finds it) and numbers of
+  laws, decrees and letters (``14/2008``, ``TT/2026/01/0001``) kept whole.
+
+Every function is pure and cached where words repeat; the indexer calls them millions of times.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+import Stemmer
+
+_STEMMER = Stemmer.Stemmer("indonesian")
+_STEMMER.maxCacheSize = 0  # our own dict cache below covers the candidate sets, the library cache would be doubled
+
+# Common function words; kept in the exact stream (phrases), dropped from stems (recall) and from query words.
+STOP_WORDS: frozenset[str] = frozenset(
+    line.strip()
+    for line in (Path(__file__).parent / "data" / "stopwords_id.txt").read_text(encoding="utf-8").splitlines()
+    if line.strip() and not line.startswith("#")
+)
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+_CODE = re.compile(
+    r"""
+    (?<![\w./])(?:
+        \d{3}(?:\.\d{1,3})+               # classification codes: 000.5.6.2, 045.2
+      | [a-z0-9]+(?:/[a-z0-9.\-]+)+      # numbers of laws and letters: 14/2008, tt/2026/01/0001, 800/123/bkd
+    )(?![\w/]|\.\d)
+    """,
+    re.VERBOSE,
+)
+_NASAL = (
+    ("meny", "s"),
+    ("peny", "s"),
+    ("meng", "k"),
+    ("peng", "k"),
+    ("mem", "p"),
+    ("pem", "p"),
+    ("men", "t"),
+    ("pen", "t"),
+)
+_VOWELS = frozenset("aiueo")
+MAX_TOKEN_LEN = 40  # longer "words" are noise (base64, hashes) and bloat the term dictionary
+
+
+def normalize(text: str) -> str:
+    """NFKC, case-folded, accents removed: ``Pémda`` and ``PEMDA`` become ``pemda``."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    if text.isascii():
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+def exact_tokens(text: str) -> list[str]:
+    """Every word of ``text``, normalised, stop words kept, hyphenated words split into their parts."""
+    out: list[str] = []
+    for word in _WORD.findall(normalize(text)):
+        if "-" in word:
+            out.extend(p for p in word.split("-") if len(p) <= MAX_TOKEN_LEN)
+        elif len(word) <= MAX_TOKEN_LEN:
+            out.append(word)
+    return out
+
+
+def stem_tokens(text: str) -> list[str]:
+    """The candidate stems of every content word of ``text`` (see the module docstring)."""
+    out: list[str] = []
+    for word in _WORD.findall(normalize(text)):
+        for part in _reduplication_parts(word):
+            out.extend(word_stems(part))
+    return out
+
+
+def _reduplication_parts(word: str) -> tuple[str, ...]:
+    if "-" not in word:
+        return (word,)
+    parts = tuple(dict.fromkeys(p for p in word.split("-") if p))  # surat-surat → (surat,)
+    return parts
+
+
+@lru_cache(maxsize=200_000)
+def word_stems(word: str) -> tuple[str, ...]:
+    """Candidate stems of one normalised word; empty for stop words and over-long tokens."""
+    if word in STOP_WORDS or len(word) > MAX_TOKEN_LEN:
+        return ()
+    if word.isdigit() or len(word) < 3:
+        return (word,)
+    first = _STEMMER.stemWord(word)
+    stems = [first]
+    for prefix, lost in _NASAL:
+        if word.startswith(prefix) and len(word) > len(prefix) + 2 and word[len(prefix)] in _VOWELS:
+            restored = _STEMMER.stemWord(lost + word[len(prefix) :])
+            if restored not in stems:
+                stems.append(restored)
+            break
+    if first.startswith("ke") and len(first) >= 5 and first[2:] not in stems:
+        stems.append(first[2:])
+    return tuple(stems)
+
+
+def query_word_stems(word: str) -> tuple[str, ...]:
+    """Stems for a word typed in the search box; a stop word typed alone still counts (as itself)."""
+    norm = normalize(word)
+    stems: list[str] = []
+    for part in _reduplication_parts(norm):
+        stems.extend(word_stems(part) or (part,))
+    return tuple(dict.fromkeys(stems))
+
+
+def codes(text: str) -> list[str]:
+    """Codes and numbers in ``text``, whole; dotted classification codes also with every prefix."""
+    found: dict[str, None] = {}
+    for code in _CODE.findall(normalize(text)):
+        _add_code(found, code)
+    return list(found)
+
+
+def classification_prefixes(code: str) -> list[str]:
+    """``000.5.6.2`` → ``000``, ``000.5``, ``000.5.6``, ``000.5.6.2``."""
+    parts = code.split(".")
+    return [".".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def _add_code(found: dict[str, None], code: str) -> None:
+    code = code.strip(".-/")
+    if not code:
+        return
+    if "/" not in code and "." in code:
+        for prefix in classification_prefixes(code):
+            found[prefix] = None
+    else:
+        found[code] = None
+
+
+def is_code(word: str) -> bool:
+    """Whether a query word looks like a code or number that the codes field holds whole."""
+    norm = normalize(word)
+    return bool(_CODE.fullmatch(norm))
+
+
+def surface_words(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, normalised word) for each word of the *original* text; snippets use the offsets.
+
+    Normalisation can change a string's length, so offsets come from the original and each word is normalised
+    on its own.
+    """
+    for m in _WORD.finditer(text):
+        yield m.start(), m.end(), normalize(m.group())

@@ -1,0 +1,491 @@
+"""The embedded engine: tantivy (PyPI ``tantivy``), one directory per index under the data folder, no server.
+
+Layout: ``<root>/<name>/CURRENT`` names the live generation directory (``gen-<n>``); a reindex fills a new generation
+and swaps ``CURRENT`` with an atomic rename, so readers never see a half-built index. Text is analysed in Python
+(:mod:`indexer.analysis`) and handed to tantivy's ``whitespace`` tokenizer, because tantivy has no Indonesian stemmer
+and the candidate-stem scheme needs our own code anyway. Snippets come from :mod:`indexer.snippets` over the stored
+text.
+
+Writers: tantivy allows one writer per index directory and guards it with a lock file that dies with its process.
+Whoever asks to write first holds it (the web process's worker thread or ``arsip worker``); another process that
+tries gets :class:`WriterBusy` and leaves the work to the holder. Searches in any process reload when the index's
+``meta.json`` changes.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import tantivy
+
+from .. import analysis
+from ..model import (
+    FACETS,
+    AccessFilter,
+    FacetValue,
+    IndexDocument,
+    IndexedVersion,
+    SearchHit,
+    SearchRequest,
+    SearchResult,
+    Sort,
+)
+from ..query import AnyOf, Leaf, ParsedQuery, Phrase, Prefix, Term, parse_query
+from ..snippets import Highlighter
+from .base import IndexBuild, SearchEngine, SearchIndex
+
+SCHEMA_VERSION = 1
+MAX_STORED_BODY = 1_000_000  # characters kept for snippets; the full text is the derived blob and is all indexed
+MIN_FUZZY_LEN = 5
+WRITER_HEAP = 64_000_000
+BUILD_HEAP = 256_000_000
+ID_WINDOW = 20_000  # ids per page when streaming (id, version) pairs
+RAW_FIELDS = {"kip_category": "kip_category", "unit": "unit", "class_top": "class_top", "file_type": "file_type"}
+
+
+class WriterBusy(RuntimeError):
+    """Another process holds this index's writer; it will apply the change."""
+
+
+def build_schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    sb.add_integer_field("id", indexed=True, fast=True)  # i64: delete-by-term takes a Python int as i64
+    sb.add_integer_field("version", fast=True)
+    sb.add_text_field("stem", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("title_stem", tokenizer_name="whitespace", index_option="freq")
+    sb.add_text_field("exact", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("title_exact", tokenizer_name="whitespace", index_option="position")
+    sb.add_text_field("codes", tokenizer_name="raw", index_option="basic")
+    for name in ("kip_category", "unit", "class_top", "file_type", "security_class"):
+        sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
+    sb.add_integer_field("year", indexed=True, fast=True)
+    sb.add_integer_field("date", fast=True)
+    sb.add_bytes_field("title", stored=True)
+    sb.add_bytes_field("body", stored=True)
+    return sb.build()
+
+
+def to_tantivy(doc: IndexDocument) -> tantivy.Document:
+    """Analyse one record into a tantivy document (pure: no index needed, so it can run in worker processes)."""
+    text = "\n".join(p for p in (doc.description, doc.body) if p)
+    d = tantivy.Document()
+    d.add_integer("id", doc.id)
+    d.add_integer("version", doc.version)
+    title_stems = " ".join(analysis.stem_tokens(doc.title))
+    d.add_text("title_stem", title_stems)
+    d.add_text("stem", title_stems + " " + " ".join(analysis.stem_tokens(text)))
+    title_exact = " ".join(analysis.exact_tokens(doc.title))
+    d.add_text("title_exact", title_exact)
+    d.add_text("exact", title_exact + " " + " ".join(analysis.exact_tokens(text)))
+    codes = dict.fromkeys(analysis.codes(f"{doc.title}\n{text}"))
+    if doc.classification_code:
+        codes.update(dict.fromkeys(analysis.classification_prefixes(analysis.normalize(doc.classification_code))))
+    if doc.record_no:
+        codes[analysis.normalize(doc.record_no)] = None
+    for code in codes:
+        d.add_text("codes", code)
+    if doc.kip_category:
+        d.add_text("kip_category", doc.kip_category)
+    d.add_text("unit", doc.unit)
+    d.add_text("class_top", doc.class_top)
+    d.add_text("security_class", doc.security_class)
+    for ft in dict.fromkeys(doc.file_types):
+        d.add_text("file_type", ft)
+    if doc.year is not None:
+        d.add_integer("year", doc.year)
+    d.add_integer("date", _date_key(doc))
+    d.add_bytes("title", doc.title.encode())
+    d.add_bytes("body", text[:MAX_STORED_BODY].encode())
+    return d
+
+
+def _date_key(doc: IndexDocument) -> int:
+    when: date | None = doc.doc_date or (doc.published_at.date() if doc.published_at else None)
+    return when.toordinal() if when else 0
+
+
+class TantivyEngine(SearchEngine):
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        self._indexes: dict[str, TantivyIndex] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def from_url(cls, url: str) -> TantivyEngine:
+        return cls(Path(url.removeprefix("tantivy://")))
+
+    def index(self, name: str) -> TantivyIndex:
+        with self._lock:
+            if name not in self._indexes:
+                self._indexes[name] = TantivyIndex(self.root / name, name)
+            return self._indexes[name]
+
+    def close(self) -> None:
+        for index in self._indexes.values():
+            index.close()
+        self._indexes.clear()
+
+
+class TantivyIndex(SearchIndex):
+    def __init__(self, directory: Path, name: str) -> None:
+        self.dir = directory
+        self.name = name
+        self.schema = build_schema()
+        self._lock = threading.RLock()
+        self._gen: str | None = None
+        self._index: tantivy.Index | None = None
+        self._writer: tantivy.IndexWriter | None = None
+        self._meta_mtime = 0
+        self.dir.mkdir(parents=True, exist_ok=True)
+        if not (self.dir / "CURRENT").exists():
+            gen = self._new_generation()
+            tantivy.Index(self.schema, path=str(self.dir / gen))
+            _write_pointer(self.dir, gen)
+
+    # ---- generations ------------------------------------------------------------------------------------------
+    def _new_generation(self) -> str:
+        existing = [int(p.name[4:]) for p in self.dir.glob("gen-*") if p.name[4:].isdigit()]
+        gen = f"gen-{max(existing, default=0) + 1:06d}"
+        (self.dir / gen).mkdir()
+        (self.dir / gen / "arsip-schema.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
+        return gen
+
+    def _current(self) -> tantivy.Index:
+        """The live generation's index, reopened when a reindex swapped it or another process committed."""
+        gen = (self.dir / "CURRENT").read_text().strip()
+        if gen != self._gen or self._index is None:
+            self._drop_writer()
+            self._index = tantivy.Index(self.schema, path=str(self.dir / gen), reuse=True)
+            self._index.config_reader(reload_policy="Manual")
+            self._gen = gen
+            self._meta_mtime = 0
+        meta = self.dir / gen / "meta.json"
+        try:
+            mtime = meta.stat().st_mtime_ns
+        except FileNotFoundError:
+            mtime = 0
+        if mtime != self._meta_mtime:
+            self._index.reload()
+            self._meta_mtime = mtime
+        return self._index
+
+    def _writer_for(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        if self._writer is None:
+            try:
+                self._writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:
+                if "lock" in str(exc).lower() or "busy" in str(exc).lower():
+                    raise WriterBusy(f"index {self.name} is written by another process") from exc
+                raise
+        return self._writer
+
+    def _drop_writer(self) -> None:
+        if self._writer is not None:
+            try:
+                self._writer.rollback()
+            finally:
+                self._writer = None
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop_writer()
+            self._index = None
+            self._gen = None
+
+    # ---- writing ----------------------------------------------------------------------------------------------
+    def upsert(self, docs: Iterable[IndexDocument]) -> None:
+        batch = list(docs)
+        if not batch:
+            return
+        with self._lock:
+            index = self._current()
+            held = self._stored_versions(index, [d.id for d in batch])
+            writer = self._writer_for(index)
+            for doc in batch:
+                if held.get(doc.id, -1) > doc.version:
+                    continue  # an older event arriving late never overwrites a newer version
+                writer.delete_documents_by_term("id", doc.id)
+                writer.add_document(to_tantivy(doc))
+            self._commit(index, writer)
+
+    def delete(self, ids: Iterable[int]) -> None:
+        id_list = list(ids)
+        if not id_list:
+            return
+        with self._lock:
+            index = self._current()
+            writer = self._writer_for(index)
+            for record_id in id_list:
+                writer.delete_documents_by_term("id", record_id)
+            self._commit(index, writer)
+
+    def clear(self) -> None:
+        with self._lock:
+            index = self._current()
+            writer = self._writer_for(index)
+            writer.delete_all_documents()
+            self._commit(index, writer)
+
+    def _commit(self, index: tantivy.Index, writer: tantivy.IndexWriter) -> None:
+        try:
+            writer.commit()
+        except Exception:
+            self._drop_writer()
+            raise
+        index.reload()
+        self._meta_mtime = (self.dir / self._gen / "meta.json").stat().st_mtime_ns if self._gen else 0
+
+    def _stored_versions(self, index: tantivy.Index, ids: list[int]) -> dict[int, int]:
+        searcher = index.searcher()
+        query = tantivy.Query.term_set_query(self.schema, "id", ids)
+        hits = searcher.search(query, limit=max(len(ids), 1), count=False).hits
+        addrs = [a for _, a in hits]
+        if not addrs:
+            return {}
+        found = searcher.fast_field_values("id", addrs)
+        versions = searcher.fast_field_values("version", addrs)
+        return {int(i): int(v) for i, v in zip(found, versions, strict=True)}
+
+    # ---- reading ----------------------------------------------------------------------------------------------
+    def count(self) -> int:
+        with self._lock:
+            return self._current().searcher().num_docs
+
+    def versions(self) -> Iterator[IndexedVersion]:
+        with self._lock:
+            searcher = self._current().searcher()
+        top = self._max_id(searcher)
+        lo = 0
+        while lo <= top:
+            hi = lo + ID_WINDOW
+            query = tantivy.Query.range_query(self.schema, "id", tantivy.FieldType.Integer, lo, hi - 1)
+            hits = searcher.search(query, limit=ID_WINDOW, count=False).hits
+            addrs = [a for _, a in hits]
+            if addrs:
+                ids = searcher.fast_field_values("id", addrs)
+                vers = searcher.fast_field_values("version", addrs)
+                for i, v in sorted(zip(ids, vers, strict=True)):
+                    yield IndexedVersion(int(i), int(v))
+            lo = hi
+
+    def _max_id(self, searcher: tantivy.Searcher) -> int:
+        if searcher.num_docs == 0:
+            return -1
+        hits = searcher.search(tantivy.Query.all_query(), limit=1, count=False, order_by_field="id").hits
+        return int(hits[0][0]) if hits else -1
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        started = time.perf_counter()
+        parsed = parse_query(request.query)
+        with self._lock:
+            index = self._current()
+            searcher = index.searcher()
+        query = self._build_query(parsed, request)
+        limit = max(0, min(request.limit, 1000))
+        kwargs: dict[str, Any] = {"limit": max(limit, 1), "count": True, "offset": max(0, request.offset)}
+        if request.sort is not Sort.RELEVANCE:
+            kwargs["order_by_field"] = "date"
+            kwargs["order"] = tantivy.Order.Asc if request.sort is Sort.DATE_ASC else tantivy.Order.Desc
+        result = searcher.search(query, **kwargs)
+        pairs = result.hits[:limit]
+        addrs = [a for _, a in pairs]
+        ids = searcher.fast_field_values("id", addrs) if addrs else []
+        versions = searcher.fast_field_values("version", addrs) if addrs else []
+        highlighter = Highlighter.for_query(parsed) if request.highlight else None
+        hits: list[SearchHit] = []
+        for (score, addr), rid, ver in zip(pairs, ids, versions, strict=True):
+            stored = searcher.doc(addr)
+            title = (stored.get_first("title") or b"").decode()
+            hit = SearchHit(id=int(rid), version=int(ver), score=float(score), title=title)
+            if highlighter is not None:
+                hit.snippet = highlighter.snippet((stored.get_first("body") or b"").decode())
+                hit.title_highlighted = highlighter.highlight_all(title)
+            hits.append(hit)
+        facets = self._facets(searcher, query) if request.facets else {}
+        return SearchResult(
+            total=int(result.count or 0),
+            hits=hits,
+            facets=facets,
+            took_ms=(time.perf_counter() - started) * 1000,
+            fallback=parsed.fallback,
+        )
+
+    def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[FacetValue]]:
+        aggs = {name: {"terms": {"field": name, "size": 200}} for name in FACETS}
+        raw = searcher.aggregate(query, aggs)
+        out: dict[str, list[FacetValue]] = {}
+        for name in FACETS:
+            buckets = raw.get(name, {}).get("buckets", [])
+            out[name] = [FacetValue(str(b["key"]), int(b["doc_count"])) for b in buckets if b["doc_count"] > 0]
+        return out
+
+    # ---- query translation ------------------------------------------------------------------------------------
+    def _build_query(self, parsed: ParsedQuery, request: SearchRequest) -> tantivy.Query:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for group in parsed.must:
+            clauses.append((tantivy.Occur.Must, self._any_of(group)))
+        for leaf in parsed.must_not:
+            clauses.append((tantivy.Occur.MustNot, self._leaf(leaf)))
+        for name, values in request.filters.items():
+            if values:
+                clauses.append((tantivy.Occur.Must, self._filter(name, values)))
+        if request.access is not None:
+            clauses.extend((tantivy.Occur.Must, q) for q in self._access(request.access))
+        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _access(self, access: AccessFilter) -> list[tantivy.Query]:
+        out = []
+        if access.units is not None:
+            out.append(self._terms("unit", list(access.units)))
+        if access.security_classes is not None:
+            out.append(self._terms("security_class", list(access.security_classes)))
+        return out
+
+    def _filter(self, name: str, values: list[str]) -> tantivy.Query:
+        if name == "year":
+            years = [int(v) for v in values if str(v).lstrip("-").isdigit()]
+            return tantivy.Query.term_set_query(self.schema, "year", years) if years else tantivy.Query.empty_query()
+        if name not in RAW_FIELDS:
+            raise ValueError(f"unknown filter {name!r}")
+        return self._terms(RAW_FIELDS[name], [str(v) for v in values])
+
+    def _terms(self, field: str, values: list[str]) -> tantivy.Query:
+        if not values:
+            return tantivy.Query.empty_query()
+        return tantivy.Query.term_set_query(self.schema, field, values)
+
+    def _any_of(self, group: AnyOf) -> tantivy.Query:
+        if len(group.options) == 1:
+            return self._leaf(group.options[0])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._leaf(leaf)) for leaf in group.options])
+
+    def _leaf(self, leaf: Leaf) -> tantivy.Query:
+        field = leaf.field
+        if field == "codes":
+            return tantivy.Query.term_query(self.schema, "codes", analysis.normalize(leaf.text).strip())
+        if field == "year":
+            text = leaf.text.strip()
+            return tantivy.Query.term_query(self.schema, "year", int(text)) if text.isdigit() else _nothing()
+        if field in ("kip_category", "unit", "file_type"):
+            value = leaf.text.strip() if field == "unit" else analysis.normalize(leaf.text).strip()
+            return tantivy.Query.term_query(self.schema, RAW_FIELDS[field], value)
+        title_only = field == "title"
+        if isinstance(leaf, Phrase):
+            return self._phrase(analysis.exact_tokens(leaf.text), title_only)
+        if isinstance(leaf, Prefix):
+            tokens = analysis.exact_tokens(leaf.text)
+            if not tokens:
+                return _nothing()
+            pattern = _regex_escape(tokens[0]) + ".*"
+            fields = ["title_exact"] if title_only else ["exact", "title_exact"]
+            return _should([tantivy.Query.regex_query(self.schema, f, pattern) for f in fields])
+        assert isinstance(leaf, Term)
+        return self._word(leaf.text, title_only)
+
+    def _word(self, word: str, title_only: bool) -> tantivy.Query:
+        tokens = analysis.exact_tokens(word)
+        options: list[tantivy.Query] = []
+        if not title_only and analysis.is_code(word):
+            options.append(
+                tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "codes", analysis.normalize(word)), 3.0)
+            )
+        if len(tokens) > 1:
+            options.append(self._phrase(tokens, title_only))
+            return _should(options)
+        if not tokens:
+            return _should(options) if options else _nothing()
+        token = tokens[0]
+        stems = analysis.query_word_stems(token)
+        stem_fields = [("title_stem", 2.0)] if title_only else [("stem", 1.0), ("title_stem", 2.0)]
+        exact_fields = [("title_exact", 3.0)] if title_only else [("exact", 1.5), ("title_exact", 3.0)]
+        for f, boost in stem_fields:
+            for stem in stems:
+                options.append(tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, f, stem), boost))
+        for f, boost in exact_fields:
+            options.append(tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, f, token), boost))
+        if len(token) >= MIN_FUZZY_LEN and not token.isdigit():
+            f = "title_exact" if title_only else "exact"
+            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, f, token, distance=1, transposition_cost_one=True)
+            options.append(tantivy.Query.boost_query(fuzzy, 0.3))
+        return _should(options)
+
+    def _phrase(self, tokens: list[str], title_only: bool) -> tantivy.Query:
+        if not tokens:
+            return _nothing()
+        fields = ["title_exact"] if title_only else ["exact", "title_exact"]
+        if len(tokens) == 1:
+            return _should([tantivy.Query.term_query(self.schema, f, tokens[0]) for f in fields])
+        return _should([tantivy.Query.phrase_query(self.schema, f, tokens) for f in fields])
+
+    # ---- rebuilding -------------------------------------------------------------------------------------------
+    def begin_rebuild(self) -> TantivyBuild:
+        return TantivyBuild(self)
+
+
+class TantivyBuild(IndexBuild):
+    """A new generation filled beside the live one; :meth:`swap` renames the pointer, readers follow."""
+
+    def __init__(self, live: TantivyIndex) -> None:
+        self.live = live
+        self.gen = live._new_generation()
+        self.index = tantivy.Index(live.schema, path=str(live.dir / self.gen))
+        self.writer = self.index.writer(heap_size=BUILD_HEAP, num_threads=2)
+        self.added = 0
+
+    def add(self, docs: Iterable[IndexDocument | tantivy.Document]) -> int:
+        n = 0
+        for doc in docs:
+            self.writer.add_document(doc if isinstance(doc, tantivy.Document) else to_tantivy(doc))
+            n += 1
+        self.added += n
+        return n
+
+    def swap(self) -> None:
+        self.writer.commit()
+        self.writer.wait_merging_threads()
+        old = (self.live.dir / "CURRENT").read_text().strip()
+        with self.live._lock:
+            _write_pointer(self.live.dir, self.gen)
+            self.live._current()
+        if old != self.gen:
+            shutil.rmtree(self.live.dir / old, ignore_errors=True)
+
+    def abort(self) -> None:
+        try:
+            self.writer.rollback()
+        finally:
+            shutil.rmtree(self.live.dir / self.gen, ignore_errors=True)
+
+
+def _write_pointer(directory: Path, gen: str) -> None:
+    tmp = directory / "CURRENT.tmp"
+    with open(tmp, "w") as fh:
+        fh.write(gen)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, directory / "CURRENT")
+
+
+def _should(queries: list[tantivy.Query]) -> tantivy.Query:
+    if len(queries) == 1:
+        return queries[0]
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+
+def _nothing() -> tantivy.Query:
+    return tantivy.Query.empty_query()
+
+
+def _regex_escape(text: str) -> str:
+    return "".join(c if c.isalnum() else "\\" + c for c in text)
