@@ -54,9 +54,15 @@ class Highlighter:
         return cls(words, stems, tuple(prefixes), needle)
 
     def matches(self, norm_word: str) -> bool:
-        if norm_word in self.words or norm_word.startswith(self.prefixes or ("\0",)):
+        """Whether a normalised document word (``surat-surat`` counts by its parts) matches the query."""
+        if "-" in norm_word:
+            return any(self._matches_one(part) for part in norm_word.split("-") if part)
+        return self._matches_one(norm_word)
+
+    def _matches_one(self, word: str) -> bool:
+        if word in self.words or word.startswith(self.prefixes or ("\0",)):
             return True
-        return any(s in self.stems for s in word_stems(norm_word))
+        return any(s in self.stems for s in word_stems(word))
 
     def highlight_all(self, text: str) -> str:
         """The whole (short) text escaped, every matching word marked: for titles."""
