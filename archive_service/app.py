@@ -24,8 +24,13 @@ class ArsipApi(Api):
         return problems.from_http_exception(error)
 
 
-def create_app(settings: Settings | None = None, runtime: Runtime | None = None) -> Flask:
-    """Build the app. Tests pass a ready ``Runtime``; everyone else gets one from ``ARSIP_*`` settings."""
+def create_app(
+    settings: Settings | None = None, runtime: Runtime | None = None, *, start_index_worker: bool = False
+) -> Flask:
+    """Build the app. Tests pass a ready ``Runtime``; everyone else gets one from ``ARSIP_*`` settings.
+
+    ``start_index_worker``: run the outbox worker in a background thread of this process (the embedded setup,
+    ``arsip serve``); of several processes only one gets the worker lock, the others keep trying quietly."""
     settings = runtime.settings if runtime else (settings or Settings.from_env())
     runtime = runtime or Runtime.from_settings(settings)
     app = Flask(__name__)
@@ -53,12 +58,13 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
     app.extensions["arsip_api"] = api
     problems.register(app)
 
-    from .api import accounts, dip, meta, records, workflow
+    from .api import accounts, dip, meta, records, search, workflow
 
     api.register_blueprint(records.blp)
     api.register_blueprint(accounts.blp)
     api.register_blueprint(workflow.blp)
     api.register_blueprint(dip.blp)
+    api.register_blueprint(search.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
 
@@ -69,4 +75,10 @@ def create_app(settings: Settings | None = None, runtime: Runtime | None = None)
         response.headers.setdefault("Referrer-Policy", "same-origin")
         return response
 
+    if start_index_worker:
+        from .index_worker import IndexWorker
+
+        worker = IndexWorker(runtime)
+        worker.start_thread()
+        app.extensions["arsip_index_worker"] = worker
     return app

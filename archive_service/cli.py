@@ -408,3 +408,7 @@ def workflow_due(ctx: click.Context, within_hours: int, role: str | None, unit: 
         click.echo("  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     overdue = sum(1 for item in items if item["overdue"])
     click.echo(f"{len(items)} arsip / records, {overdue} terlambat / overdue")
+
+
+# Search, index and worker commands live in their own module and register themselves on ``main``.
+from . import cli_search  # noqa: E402, F401

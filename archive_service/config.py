@@ -60,6 +60,14 @@ class Settings:
     calendar_hours: str = "08:00-16:00"
     holidays_file: Path | None = None
     public_base_url: str = "http://127.0.0.1:8000"
+    # Full text (docs/configuration.md "Search"): extraction pool, OCR, the in-process index worker.
+    extract_workers: int = 2
+    extract_timeout_s: int = 300
+    extract_memory_mb: int = 2048
+    ocr_enabled: bool = True
+    ocr_lang: str = "ind+eng"
+    index_worker_thread: bool = True
+    public_search_rate_per_minute: int = 120
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -102,11 +110,21 @@ def _parse(name: str, raw: str) -> Any:
         "token_default_days",
         "s3_multipart_threshold",
         "max_request_size",
+        "extract_workers",
+        "extract_timeout_s",
+        "extract_memory_mb",
+        "public_search_rate_per_minute",
     }:
         try:
             return int(raw)
         except ValueError as exc:
             raise ValueError(f"ARSIP_{name.upper()} must be a whole number, got {raw!r}") from exc
+    if name in {"ocr_enabled", "index_worker_thread"}:
+        if raw.lower() in {"1", "true", "yes", "on"}:
+            return True
+        if raw.lower() in {"0", "false", "no", "off"}:
+            return False
+        raise ValueError(f"ARSIP_{name.upper()} must be true or false, got {raw!r}")
     if name == "allowed_mime_types":
         return tuple(part.strip() for part in raw.split(",") if part.strip())
     if name in {"data_dir", "holidays_file"}:

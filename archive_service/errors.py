@@ -114,3 +114,24 @@ class StorageError(ArsipError):
     code = "storage"
     title_id = "Penyimpanan tidak tersedia"
     title_en = "Storage unavailable"
+
+
+class TooManyRequests(ArsipError):
+    status = 429
+    code = "rate-limited"
+    title_id = "Terlalu banyak permintaan"
+    title_en = "Too many requests"
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            f"Terlalu banyak permintaan; coba lagi dalam {retry_after} detik.",
+            f"Too many requests; try again in {retry_after} seconds.",
+        )
+        self.retry_after = retry_after
+
+
+class SearchUnavailable(ArsipError):
+    status = 503
+    code = "search-unavailable"
+    title_id = "Pencarian tidak tersedia"
+    title_en = "Search unavailable"

@@ -36,6 +36,9 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "worklist.read": ALL_ROLES,
     "dip.read": ALL_ROLES,
     "dip.fix": frozenset({Role.PPID}),
+    # Every role searches, but only within what it may see (the access filter goes into the index query).
+    "search.internal": ALL_ROLES,
+    "index.admin": frozenset({Role.ADMIN}),
 }
 
 # Which roles may see records of each security class (besides a pendukung of the owning unit, who always may).

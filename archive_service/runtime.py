@@ -6,13 +6,19 @@ of reaching for ``current_app``, so they run the same outside a request.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .config import Settings
 from .db import Database
 from .db.migrate import upgrade
 from .storage import BlobStore, open_blob_store
 from .workcalendar import WorkCalendar
+
+if TYPE_CHECKING:
+    from indexer.backends import SearchEngine
+    from indexer.extract import ExtractionPool
 
 
 @dataclass
@@ -21,6 +27,9 @@ class Runtime:
     db: Database
     blobs: BlobStore
     calendar: WorkCalendar
+    _search: SearchEngine | None = field(default=None, repr=False)
+    _extractor: ExtractionPool | None = field(default=None, repr=False)
+    _lazy_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -48,5 +57,38 @@ class Runtime:
         """Create or upgrade every table; safe to run any number of times."""
         upgrade(self.db.engine)
 
+    @property
+    def search(self) -> SearchEngine:
+        """The search engine of ``ARSIP_SEARCH_URL``, opened on first use (most CLI commands never search)."""
+        with self._lazy_lock:
+            if self._search is None:
+                from indexer.backends import open_engine
+
+                self._search = open_engine(self.settings.search_url)
+            return self._search
+
+    @property
+    def extractor(self) -> ExtractionPool:
+        """The process pool that extracts text with time and memory limits, started on first use."""
+        with self._lazy_lock:
+            if self._extractor is None:
+                from indexer.extract import ExtractionPool
+
+                s = self.settings
+                self._extractor = ExtractionPool(
+                    workers=s.extract_workers,
+                    timeout_s=s.extract_timeout_s,
+                    memory_mb=s.extract_memory_mb,
+                    ocr=s.ocr_enabled,
+                    ocr_lang=s.ocr_lang,
+                )
+            return self._extractor
+
     def close(self) -> None:
+        if self._extractor is not None:
+            self._extractor.close()
+            self._extractor = None
+        if self._search is not None:
+            self._search.close()
+            self._search = None
         self.db.dispose()

@@ -18,8 +18,10 @@ class _Gunicorn(BaseApplication):  # type: ignore[misc]
 
     def load(self) -> Any:
         from .app import create_app
+        from .config import Settings
 
-        return create_app()
+        settings = Settings.from_env()
+        return create_app(settings, start_index_worker=settings.index_worker_thread)
 
 
 def run_gunicorn(bind: str, workers: int, threads: int) -> None:

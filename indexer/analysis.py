@@ -64,33 +64,45 @@ _VOWELS = frozenset("aiueo")
 MAX_TOKEN_LEN = 40  # longer "words" are noise (base64, hashes) and bloat the term dictionary
 
 
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+ANALYZER_VERSION = 1  # bump when tokens change: stored analyses of an older version are recomputed
+
+
 def normalize(text: str) -> str:
-    """NFKC, case-folded, accents removed: ``Pémda`` and ``PEMDA`` become ``pemda``."""
+    """NFKC, case-folded, accents removed: ``Pémda`` and ``PEMDA`` become ``pemda``.
+
+    Accents are removed with one regex over the combining-mark blocks after NFD (C speed); a per-character
+    ``unicodedata.combining`` loop cost more than everything else in indexing the corpus."""
     text = unicodedata.normalize("NFKC", text).casefold()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFD", text)
-    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+    return unicodedata.normalize("NFC", _COMBINING.sub("", unicodedata.normalize("NFD", text)))
 
 
 def exact_tokens(text: str) -> list[str]:
     """Every word of ``text``, normalised, stop words kept, hyphenated words split into their parts."""
-    out: list[str] = []
-    for word in _WORD.findall(normalize(text)):
-        if "-" in word:
-            out.extend(p for p in word.split("-") if len(p) <= MAX_TOKEN_LEN)
-        elif len(word) <= MAX_TOKEN_LEN:
-            out.append(word)
-    return out
+    return analyze(text)[0]
 
 
 def stem_tokens(text: str) -> list[str]:
     """The candidate stems of every content word of ``text`` (see the module docstring)."""
-    out: list[str] = []
+    return analyze(text)[1]
+
+
+def analyze(text: str) -> tuple[list[str], list[str]]:
+    """Both streams of ``text`` in one pass: (exact words, candidate stems). Normalises once."""
+    exact: list[str] = []
+    stems: list[str] = []
     for word in _WORD.findall(normalize(text)):
-        for part in _reduplication_parts(word):
-            out.extend(word_stems(part))
-    return out
+        if "-" in word:
+            parts = [p for p in word.split("-") if p and len(p) <= MAX_TOKEN_LEN]
+            exact.extend(parts)
+            for part in dict.fromkeys(parts):  # surat-surat → surat once
+                stems.extend(word_stems(part))
+        elif len(word) <= MAX_TOKEN_LEN:
+            exact.append(word)
+            stems.extend(word_stems(word))
+    return exact, stems
 
 
 def _reduplication_parts(word: str) -> tuple[str, ...]:

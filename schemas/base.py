@@ -32,6 +32,7 @@ __all__ = [
     "DateTime",
     "Dict",
     "Enum",
+    "Float",
     "Integer",
     "List",
     "Nested",
@@ -125,6 +126,14 @@ class Integer(_Bilingual, fields.Integer):
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
         return super()._validated(value)
+
+
+class Float(_Bilingual, fields.Float):
+    """A number; output-only in Arsip today (scores, timings)."""
+
+    default_error_messages: typing.ClassVar[dict[str, str]] = {
+        "invalid": bilingual("Bukan angka yang sah.", "Not a valid number."),
+    }
 
 
 class Boolean(_Bilingual, fields.Boolean):

@@ -16,6 +16,7 @@ from archive_service.config import Settings
 from archive_service.runtime import Runtime
 from archive_service.services import auth
 from archive_service.services.actor import SYSTEM, Actor
+from indexer.extract import ExtractionPool
 
 from .support.databases import PostgresTemplate, SqliteTemplate
 from .support.postgres import start_postgres
@@ -53,10 +54,19 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
     return Settings(data_dir=tmp_path / "var", database_url=database_url, max_file_size=64 * 1024 * 1024)
 
 
+@pytest.fixture(scope="session")
+def extraction_pool() -> Iterator[ExtractionPool]:
+    """One real extraction pool for the whole run: its worker processes start once, not once per test."""
+    with ExtractionPool(workers=2, timeout_s=120, memory_mb=2048) as pool:
+        yield pool
+
+
 @pytest.fixture
-def rt(settings: Settings) -> Iterator[Runtime]:
+def rt(settings: Settings, extraction_pool: ExtractionPool) -> Iterator[Runtime]:
     runtime = Runtime.from_settings(settings)
+    runtime._extractor = extraction_pool
     yield runtime
+    runtime._extractor = None  # shared: closed at the end of the session, not by each test
     runtime.close()
 
 

@@ -45,6 +45,8 @@ def problem_response(body: dict[str, Any], headers: dict[str, str] | None = None
 
 def from_arsip_error(error: ArsipError) -> Response:
     headers = {"WWW-Authenticate": 'Bearer realm="arsip"'} if error.status == 401 else None
+    if retry_after := getattr(error, "retry_after", None):
+        headers = {"Retry-After": str(retry_after)}
     return problem_response(error.to_problem(), headers)
 
 

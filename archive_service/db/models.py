@@ -235,6 +235,9 @@ class OutboxEvent(Base):
     processed_at: Mapped[datetime | None] = mapped_column()
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text)
+    # Retries back off; after too many failures the row is parked (dead letter) where an admin sees it.
+    next_attempt_at: Mapped[datetime | None] = mapped_column()
+    dead_at: Mapped[datetime | None] = mapped_column()
 
 
 class Counter(Base):
@@ -335,3 +338,27 @@ class DipRow(Base):
     created_place: Mapped[str | None] = mapped_column(String(255))
     available_forms: Mapped[list[str]] = mapped_column(default=list)
     retention_text: Mapped[str | None] = mapped_column(String(255))
+
+
+class Extraction(Base):
+    """The text extracted from one blob (DESIGN.md §2 "Ingest"): kept as a derived blob with page boundaries, so a
+    reindex never extracts again. Keyed by content, so identical files are extracted once.
+
+    ``state``: ``pending`` (not tried yet), ``done``, ``ocr_pending`` (text layer missing and OCR unavailable or
+    off: the file is archived and searchable by metadata, and OCR runs on retry), ``failed`` (timeout, memory,
+    corrupt: ``error`` says which; an admin retries with ``arsip extract retry``), ``unsupported`` (no extractor).
+    """
+
+    __tablename__ = "extractions"
+    __table_args__ = (Index("ix_extractions_state", "state"),)
+
+    blob_sha256: Mapped[str] = mapped_column(ForeignKey("blobs.sha256"), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default="pending")
+    text_sha256: Mapped[str | None] = mapped_column(String(64))
+    method: Mapped[str | None] = mapped_column(String(32))
+    page_count: Mapped[int] = mapped_column(Integer, default=0)
+    ocr_pages: Mapped[int] = mapped_column(Integer, default=0)
+    chars: Mapped[int] = mapped_column(BigInteger, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

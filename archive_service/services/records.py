@@ -29,7 +29,7 @@ from ..errors import Conflict, NotFound, PermissionDenied, StaleVersion, Validat
 from ..permissions import classes_visible_to
 from ..runtime import Runtime
 from ..workflow.table import STEPS
-from . import audit
+from . import audit, indexing
 from .actor import Actor
 from .auth import authorize, validation_failed
 from .uploads import StoredFile, Upload, discard_all, ensure_blob_rows, release_created, store_uploads
@@ -375,8 +375,11 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
                 changes=delta,
             )
             _outbox(session, "record.updated", record)
+            published = record.publication_state == PublicationState.DIPUBLIKASIKAN
     except StaleDataError as exc:
         raise _stale(record_id) from exc
+    if published:  # an edit of published information (or its security class) reaches the public index now
+        indexing.sync_now(rt, record_id)
     return get_record(rt, actor, record_id)
 
 

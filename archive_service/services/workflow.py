@@ -27,7 +27,7 @@ from ..db.types import utcnow
 from ..errors import Conflict, PermissionDenied, ValidationFailed
 from ..runtime import Runtime
 from ..workflow.table import ARCHIVAL_FIELDS, BY_ACTION, DIP_FIELDS, STEPS, TRANSITIONS, Transition
-from . import audit
+from . import audit, indexing
 from .actor import Actor
 from .auth import authorize, validation_failed
 from .records import _check_version, _stale, get_record, load_visible, next_counter, visibility_filter
@@ -379,6 +379,8 @@ def apply_transition(
                 )
     except StaleDataError as exc:
         raise _stale(record_id) from exc
+    if S.DIPUBLIKASIKAN in (before["publication_state"], transition.to_state):
+        indexing.sync_now(rt, record_id)  # publish / withdraw reach the public index before we return
     return get_record(rt, actor, record_id)
 
 

@@ -6,10 +6,10 @@ and swaps ``CURRENT`` with an atomic rename, so readers never see a half-built i
 and the candidate-stem scheme needs our own code anyway. Snippets come from :mod:`indexer.snippets` over the stored
 text.
 
-Writers: tantivy allows one writer per index directory and guards it with a lock file that dies with its process.
-Whoever asks to write first holds it (the web process's worker thread or ``arsip worker``); another process that
-tries gets :class:`WriterBusy` and leaves the work to the holder. Searches in any process reload when the index's
-``meta.json`` changes.
+Writers: tantivy allows one writer per index directory and guards it with a lock file. Each batch opens a writer,
+commits and releases it (see ``_writing``), so the worker and a web request that must withdraw a record at once
+take turns instead of one locking the other out; a lock held too long gives :class:`WriterBusy`. Searches in any
+process reload when the index's ``meta.json`` changes.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ SCHEMA_VERSION = 1
 MAX_STORED_BODY = 1_000_000  # characters kept for snippets; the full text is the derived blob and is all indexed
 MIN_FUZZY_LEN = 5
 WRITER_HEAP = 64_000_000
+WRITER_WAIT_SECONDS = 10.0
 BUILD_HEAP = 256_000_000
 ID_WINDOW = 20_000  # ids per page when streaming (id, version) pairs
 RAW_FIELDS = {"kip_category": "kip_category", "unit": "unit", "class_top": "class_top", "file_type": "file_type"}
@@ -79,12 +81,12 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
     d = tantivy.Document()
     d.add_integer("id", doc.id)
     d.add_integer("version", doc.version)
-    title_stems = " ".join(analysis.stem_tokens(doc.title))
-    d.add_text("title_stem", title_stems)
-    d.add_text("stem", title_stems + " " + " ".join(analysis.stem_tokens(text)))
-    title_exact = " ".join(analysis.exact_tokens(doc.title))
-    d.add_text("title_exact", title_exact)
-    d.add_text("exact", title_exact + " " + " ".join(analysis.exact_tokens(text)))
+    title_exact, title_stems = analysis.analyze(doc.title)
+    body_exact, body_stems = analysis.analyze(text)
+    d.add_text("title_stem", " ".join(title_stems))
+    d.add_text("stem", " ".join(title_stems + body_stems))
+    d.add_text("title_exact", " ".join(title_exact))
+    d.add_text("exact", " ".join(title_exact + body_exact))
     codes = dict.fromkeys(analysis.codes(f"{doc.title}\n{text}"))
     if doc.classification_code:
         codes.update(dict.fromkeys(analysis.classification_prefixes(analysis.normalize(doc.classification_code))))
@@ -143,7 +145,6 @@ class TantivyIndex(SearchIndex):
         self._lock = threading.RLock()
         self._gen: str | None = None
         self._index: tantivy.Index | None = None
-        self._writer: tantivy.IndexWriter | None = None
         self._meta_mtime = 0
         self.dir.mkdir(parents=True, exist_ok=True)
         if not (self.dir / "CURRENT").exists():
@@ -155,7 +156,7 @@ class TantivyIndex(SearchIndex):
     def _new_generation(self) -> str:
         existing = [int(p.name[4:]) for p in self.dir.glob("gen-*") if p.name[4:].isdigit()]
         gen = f"gen-{max(existing, default=0) + 1:06d}"
-        (self.dir / gen).mkdir()
+        (self.dir / gen).mkdir(exist_ok=True)  # two processes opening a brand-new index may race here
         (self.dir / gen / "arsip-schema.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
         return gen
 
@@ -163,41 +164,51 @@ class TantivyIndex(SearchIndex):
         """The live generation's index, reopened when a reindex swapped it or another process committed."""
         gen = (self.dir / "CURRENT").read_text().strip()
         if gen != self._gen or self._index is None:
-            self._drop_writer()
             self._index = tantivy.Index(self.schema, path=str(self.dir / gen), reuse=True)
             self._index.config_reader(reload_policy="Manual")
             self._gen = gen
             self._meta_mtime = 0
-        meta = self.dir / gen / "meta.json"
-        try:
-            mtime = meta.stat().st_mtime_ns
-        except FileNotFoundError:
-            mtime = 0
+        mtime = _mtime(self.dir / gen / "meta.json")
         if mtime != self._meta_mtime:
             self._index.reload()
             self._meta_mtime = mtime
         return self._index
 
-    def _writer_for(self, index: tantivy.Index) -> tantivy.IndexWriter:
-        if self._writer is None:
-            try:
-                self._writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
-            except ValueError as exc:
-                if "lock" in str(exc).lower() or "busy" in str(exc).lower():
-                    raise WriterBusy(f"index {self.name} is written by another process") from exc
-                raise
-        return self._writer
+    @contextmanager
+    def _writing(self) -> Iterator[tuple[tantivy.Index, tantivy.IndexWriter]]:
+        """A writer for one batch: opened, committed, merged and released again.
 
-    def _drop_writer(self) -> None:
-        if self._writer is not None:
+        Why not keep the writer open: tantivy allows one writer per index across all processes, and a web process
+        that kept one after an urgent public removal would lock out the worker for good. Opening costs well under
+        a millisecond next to the commit's fsync, so each batch takes the lock, and a busy lock is waited for."""
+        with self._lock:
+            index = self._current()
+            writer = self._open_writer(index)
             try:
-                self._writer.rollback()
+                yield index, writer
+                writer.commit()
+            except BaseException:
+                writer.rollback()
+                raise
             finally:
-                self._writer = None
+                writer.wait_merging_threads()  # finishes merges and releases the lock file
+            index.reload()
+            self._meta_mtime = _mtime(self.dir / str(self._gen) / "meta.json")
+
+    def _open_writer(self, index: tantivy.Index) -> tantivy.IndexWriter:
+        deadline = time.monotonic() + WRITER_WAIT_SECONDS
+        while True:
+            try:
+                return index.writer(heap_size=WRITER_HEAP, num_threads=1)
+            except ValueError as exc:
+                if "LockBusy" not in str(exc):
+                    raise
+                if time.monotonic() > deadline:
+                    raise WriterBusy(f"index {self.name} is being written by another process") from exc
+                time.sleep(0.02)
 
     def close(self) -> None:
         with self._lock:
-            self._drop_writer()
             self._index = None
             self._gen = None
 
@@ -206,43 +217,25 @@ class TantivyIndex(SearchIndex):
         batch = list(docs)
         if not batch:
             return
-        with self._lock:
-            index = self._current()
+        with self._writing() as (index, writer):
             held = self._stored_versions(index, [d.id for d in batch])
-            writer = self._writer_for(index)
             for doc in batch:
                 if held.get(doc.id, -1) > doc.version:
                     continue  # an older event arriving late never overwrites a newer version
                 writer.delete_documents_by_term("id", doc.id)
                 writer.add_document(to_tantivy(doc))
-            self._commit(index, writer)
 
     def delete(self, ids: Iterable[int]) -> None:
         id_list = list(ids)
         if not id_list:
             return
-        with self._lock:
-            index = self._current()
-            writer = self._writer_for(index)
+        with self._writing() as (_index, writer):
             for record_id in id_list:
                 writer.delete_documents_by_term("id", record_id)
-            self._commit(index, writer)
 
     def clear(self) -> None:
-        with self._lock:
-            index = self._current()
-            writer = self._writer_for(index)
+        with self._writing() as (_index, writer):
             writer.delete_all_documents()
-            self._commit(index, writer)
-
-    def _commit(self, index: tantivy.Index, writer: tantivy.IndexWriter) -> None:
-        try:
-            writer.commit()
-        except Exception:
-            self._drop_writer()
-            raise
-        index.reload()
-        self._meta_mtime = (self.dir / self._gen / "meta.json").stat().st_mtime_ns if self._gen else 0
 
     def _stored_versions(self, index: tantivy.Index, ids: list[int]) -> dict[int, int]:
         searcher = index.searcher()
@@ -466,6 +459,13 @@ class TantivyBuild(IndexBuild):
             self.writer.rollback()
         finally:
             shutil.rmtree(self.live.dir / self.gen, ignore_errors=True)
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return 0
 
 
 def _write_pointer(directory: Path, gen: str) -> None:

@@ -16,7 +16,7 @@ from tests.support.files import pdf_bytes
 from .conftest import multipart
 
 ROLES = ["admin", "ppid", "atasan_ppid", "sekretariat", "pendukung", "arsiparis"]
-UNPROTECTED = {"/healthz", "/api/docs", "/api/openapi.json"}
+UNPROTECTED = {"/healthz", "/api/docs", "/api/openapi.json", "/api/v1/public/search"}
 
 
 def api_endpoints(app) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]

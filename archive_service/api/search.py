@@ -1,0 +1,60 @@
+"""``/api/v1/search`` (staff, authenticated) and ``/api/v1/public/search`` (anonymous, rate limited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from schemas.search import SearchResultSchema
+
+from ..ratelimit import RateLimiter
+from ..services import search as svc
+from .security import current_actor, endpoint_action, runtime
+
+blp = Blueprint(
+    "search",
+    __name__,
+    url_prefix="/api/v1",
+    description="Pencarian teks lengkap / Full-text search",
+)
+
+
+def _params() -> dict[str, Any]:
+    """Query-string parameters; repeated facet filters become lists (the schema validates everything)."""
+    lists = set(svc.FILTER_FIELDS)
+    return {key: request.args.getlist(key) if key in lists else request.args[key] for key in request.args}
+
+
+def _limiter() -> RateLimiter:
+    limiter = current_app.extensions.get("arsip_public_limiter")
+    if limiter is None:
+        limiter = RateLimiter(runtime().settings.public_search_rate_per_minute)
+        current_app.extensions["arsip_public_limiter"] = limiter
+    return limiter
+
+
+@blp.route("/search")
+class Search(MethodView):
+    @endpoint_action("search.internal")
+    @blp.response(200, SearchResultSchema)
+    def get(self) -> Any:
+        """Cari arsip yang boleh Anda lihat / Search the records you may see.
+
+        Sintaks / syntax: kata (AND), `OR`, `-kata`/`NOT`, `"frasa"`, `awalan*`, `kolom:nilai`
+        (judul, isi, kode, kategori, tahun, unit, jenis). Filter: kip_category, year, unit, class_top, file_type
+        (ulangi untuk OR / repeat for OR). Urutan / sort: relevance, date_desc, date_asc.
+        """
+        return svc.internal_search(runtime(), current_actor(), _params())
+
+
+@blp.route("/public/search")
+class PublicSearch(MethodView):
+    @blp.response(200, SearchResultSchema)
+    @blp.doc(security=[])
+    def get(self) -> Any:
+        """Cari informasi publik yang diumumkan / Search published public information (no login; rate limited)."""
+        _limiter().check(request.remote_addr or "-")
+        return svc.public_search(runtime(), _params())

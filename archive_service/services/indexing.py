@@ -1,0 +1,617 @@
+"""Keeping the search indexes a faithful projection of the database (DESIGN.md §2 "Search").
+
+The database is the system of record. Every change writes an outbox row in its own transaction; this module turns
+outbox rows into index updates. It is *state based*: whatever the event, the worker reloads the record as it is now
+and puts exactly that in the indexes — the internal index gets every record, the public index gets the record only
+while it is published and open, and loses it otherwise. So replaying an event, or applying events out of order, can
+never leave a wrong document behind; that is what makes a kill mid-batch harmless (rows are marked processed only
+after the index committed, and are simply applied again).
+
+Text: files are extracted once per content (``extractions`` table) in a process pool with time and memory limits,
+and the text is stored as a derived blob with page boundaries, so reindexing never extracts again.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from indexer.extract import Extraction as ExtractedText
+from indexer.extract import ExtractionFailed
+from indexer.model import IndexDocument, IndexedVersion
+from schemas.enums import KipCategory, PublicationState, SecurityClass
+
+from ..db import Blob, Extraction, OutboxEvent, Record, RecordFile
+from ..db.types import utcnow
+from ..runtime import Runtime
+from .uploads import lock_blob
+
+log = logging.getLogger(__name__)
+
+INTERNAL = "internal"
+PUBLIC = "public"
+INDEXES = (INTERNAL, PUBLIC)
+TEXT_MIME = "application/vnd.arsip.text+json"
+MAX_ATTEMPTS = 8  # an outbox row that fails this often is parked (dead letter) for an admin
+MAX_BACKOFF = timedelta(minutes=10)
+OPEN_CATEGORIES = (KipCategory.BERKALA, KipCategory.SERTA_MERTA, KipCategory.SETIAP_SAAT)
+MAX_INDEXED_CHARS = 20_000_000  # per record: a bound on memory for pathological files; the blob keeps everything
+READ_CHUNK = 500
+
+
+# ---- what is public -----------------------------------------------------------------------------------------------
+def public_condition() -> ColumnElement[bool]:
+    """SQL for "published and open": the only records the public index, pages and downloads may ever show."""
+    return and_(
+        Record.publication_state == str(PublicationState.DIPUBLIKASIKAN),
+        Record.kip_category.in_([str(c) for c in OPEN_CATEGORIES]),
+        Record.security_class == str(SecurityClass.BIASA_TERBUKA),
+    )
+
+
+def is_public(record: Record) -> bool:
+    return (
+        record.publication_state == PublicationState.DIPUBLIKASIKAN
+        and record.kip_category in OPEN_CATEGORIES
+        and record.security_class == SecurityClass.BIASA_TERBUKA
+    )
+
+
+# ---- documents ----------------------------------------------------------------------------------------------------
+def file_type(mime: str) -> str:
+    """A short, human facet value for a MIME type (``application/pdf`` → ``pdf``)."""
+    return _FILE_TYPES.get(mime, mime.split("/")[-1][:16])
+
+
+_FILE_TYPES = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "xlsx",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "pptx",
+    "application/vnd.oasis.opendocument.text": "odt",
+    "application/vnd.oasis.opendocument.spreadsheet": "ods",
+    "application/msword": "doc",
+    "application/vnd.ms-excel": "xls",
+    "text/plain": "txt",
+    "text/csv": "csv",
+    "text/html": "html",
+    "message/rfc822": "eml",
+    "image/jpeg": "jpeg",
+    "image/png": "png",
+    "image/tiff": "tiff",
+}
+
+
+def document_for(record: Record, body: str) -> IndexDocument:
+    """The index document of ``record``; the same for both indexes (the public one only ever gets public ones)."""
+    return IndexDocument(
+        id=record.id,
+        version=record.version,
+        title=record.title,
+        body=body,
+        description="\n".join(p for p in (record.description, record.dip_summary) if p),
+        record_no=record.record_no,
+        classification_code=record.classification_code,
+        kip_category=record.kip_category,
+        unit=record.processing_unit,
+        file_types=[file_type(f.mime) for f in record.files],
+        doc_date=record.doc_date,
+        published_at=record.published_at,
+        security_class=record.security_class,
+        publication_state=record.publication_state,
+        creator_org=record.creator_org,
+    )
+
+
+# ---- extraction ---------------------------------------------------------------------------------------------------
+@dataclass
+class ExtractStats:
+    done: int = 0
+    failed: int = 0
+    ocr_pending: int = 0
+    unsupported: int = 0
+    seconds: float = 0.0
+
+
+def _upsert(session: Session):  # type: ignore[no-untyped-def]
+    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+
+
+def pending_blobs(rt: Runtime, shas: Iterable[str] | None = None, *, retry_failed: bool = False) -> list[str]:
+    """Blobs of record files that still need text: no extraction row yet, or pending (or failed, on retry)."""
+    states = ["pending", "failed", "ocr_pending"] if retry_failed else ["pending"]
+    with rt.db.read() as session:
+        q = (
+            select(RecordFile.blob_sha256)
+            .outerjoin(Extraction, Extraction.blob_sha256 == RecordFile.blob_sha256)
+            .where(or_(Extraction.blob_sha256.is_(None), Extraction.state.in_(states)))
+            .distinct()
+        )
+        if shas is not None:
+            wanted = list(dict.fromkeys(shas))
+            if not wanted:
+                return []
+            q = q.where(RecordFile.blob_sha256.in_(wanted))
+        return sorted(session.execute(q).scalars())
+
+
+def extract_blobs(rt: Runtime, shas: list[str]) -> ExtractStats:
+    """Extract each blob in the pool (streamed, limited), store its text blob and the extraction row."""
+    stats = ExtractStats()
+    if not shas:
+        return stats
+    started = time.perf_counter()
+    with rt.db.read() as session:
+        mimes = dict(session.execute(select(Blob.sha256, Blob.mime).where(Blob.sha256.in_(shas))).all())
+    with tempfile.TemporaryDirectory(dir=rt.settings.staging_dir, prefix="extract-") as tmp:
+        items = ((sha, _local_path(rt, sha, Path(tmp)), mimes.get(sha, "application/octet-stream")) for sha in shas)
+        for sha, outcome in rt.extractor.map_unordered(items):
+            if isinstance(outcome, ExtractionFailed):
+                _record_failure(rt, sha, outcome)
+                stats.failed += 1
+            else:
+                state = _record_text(rt, sha, outcome)
+                setattr(stats, state, getattr(stats, state) + 1)
+            _drop_temp(Path(tmp), sha)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _local_path(rt: Runtime, sha: str, tmp: Path) -> Path:
+    """A path to the blob's bytes: the stored file itself on the local store, a streamed temp copy from S3."""
+    path_of = getattr(rt.blobs, "path", None)
+    if path_of is not None:
+        return Path(path_of(sha))
+    target = tmp / sha
+    with rt.blobs.open(sha) as src, open(target, "wb") as dst:
+        while chunk := src.read(1024 * 1024):
+            dst.write(chunk)
+    return target
+
+
+def _drop_temp(tmp: Path, sha: str) -> None:
+    (tmp / sha).unlink(missing_ok=True)
+
+
+def _record_text(rt: Runtime, sha: str, extracted: ExtractedText) -> str:
+    if extracted.method == "unsupported":
+        state = "unsupported"
+    elif extracted.ocr_pending:
+        state = "ocr_pending"
+    else:
+        state = "done"
+    data = extracted.to_json_bytes()
+    text_sha, size, _created = rt.blobs.put_stream(io.BytesIO(data))
+    with rt.db.write() as session:
+        lock_blob(session, text_sha)
+        insert = _upsert(session)
+        session.execute(insert(Blob).on_conflict_do_nothing(), [{"sha256": text_sha, "size": size, "mime": TEXT_MIME}])
+        values = {
+            "blob_sha256": sha,
+            "state": state,
+            "text_sha256": text_sha,
+            "method": extracted.method[:32],
+            "page_count": len(extracted.pages),
+            "ocr_pages": extracted.ocr_pages,
+            "chars": sum(len(p) for p in extracted.pages),
+            "error": None,
+            "updated_at": utcnow(),
+        }
+        _save_extraction(session, values)
+    return state
+
+
+def _record_failure(rt: Runtime, sha: str, failure: ExtractionFailed) -> None:
+    log.warning("extraction of %s failed: %s", sha, failure)
+    with rt.db.write() as session:
+        values = {
+            "blob_sha256": sha,
+            "state": "failed",
+            "text_sha256": None,
+            "method": None,
+            "page_count": 0,
+            "ocr_pages": 0,
+            "chars": 0,
+            "error": f"{failure.reason}: {failure}"[:2000],
+            "updated_at": utcnow(),
+        }
+        _save_extraction(session, values)
+
+
+def _save_extraction(session: Session, values: dict[str, object]) -> None:
+    insert = _upsert(session)
+    stmt = insert(Extraction).values(attempts=1, **values)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[Extraction.blob_sha256],
+        set_={**{k: v for k, v in values.items() if k != "blob_sha256"}, "attempts": Extraction.attempts + 1},
+    )
+    session.execute(stmt)
+
+
+def read_text(rt: Runtime, text_sha: str) -> str:
+    """The pages of a derived text blob joined into one string (page breaks as blank lines)."""
+    with rt.blobs.open(text_sha) as fh:
+        return ExtractedText.from_json_bytes(fh.read()).text
+
+
+def record_texts(rt: Runtime, session: Session, records: list[Record]) -> dict[int, str]:
+    """The extracted text of each record's files, joined; records without text get an empty string."""
+    shas = {f.blob_sha256 for r in records for f in r.files}
+    texts: dict[str, str] = {}
+    if shas:
+        rows = session.execute(
+            select(Extraction.blob_sha256, Extraction.text_sha256).where(
+                Extraction.blob_sha256.in_(shas), Extraction.text_sha256.is_not(None)
+            )
+        ).all()
+        for blob_sha, text_sha in rows:
+            try:
+                texts[blob_sha] = read_text(rt, text_sha)
+            except Exception:  # a missing text blob is drift for `index verify`, not a reason to stop indexing
+                log.exception("text blob %s of %s unreadable", text_sha, blob_sha)
+    out: dict[int, str] = {}
+    for record in records:
+        body = "\n\n".join(texts[f.blob_sha256] for f in record.files if f.blob_sha256 in texts)
+        out[record.id] = body[:MAX_INDEXED_CHARS]
+    return out
+
+
+# ---- applying records to the indexes ------------------------------------------------------------------------------
+def sync_records(rt: Runtime, ids: Iterable[int], *, extract: bool = True) -> None:
+    """Make both indexes hold exactly what the database says about these records now."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return
+    if extract:
+        with rt.db.read() as session:
+            shas = session.execute(select(RecordFile.blob_sha256).where(RecordFile.record_id.in_(wanted))).scalars()
+            todo = pending_blobs(rt, list(shas))
+        extract_blobs(rt, todo)
+    internal, public = rt.search.index(INTERNAL), rt.search.index(PUBLIC)
+    with rt.db.read() as session:
+        records = list(session.execute(select(Record).where(Record.id.in_(wanted))).scalars())
+        texts = record_texts(rt, session, records)
+    found = {r.id for r in records}
+    docs = [document_for(r, texts[r.id]) for r in records]
+    internal.upsert(docs)
+    internal.delete([i for i in wanted if i not in found])
+    public.upsert([d for d, r in zip(docs, records, strict=True) if is_public(r)])
+    public.delete([i for i in wanted if i not in found] + [r.id for r in records if not is_public(r)])
+
+
+def sync_now(rt: Runtime, record_id: int, *, timeout: float = 15.0) -> bool:
+    """Bring one record's index entries up to date before the request returns (publish, unpublish, exempt, edits
+    of published records), so the public index never shows what was just withdrawn.
+
+    Where another process holds the embedded index's writer, that process's worker applies the outbox row; we wait
+    for it. Returns whether the indexes are known to be current. A failure is logged, not raised: the change is
+    committed, the outbox row stays for the worker, and public results are re-checked against the database."""
+    from indexer.backends.tantivy_engine import WriterBusy
+
+    try:
+        sync_records(rt, [record_id], extract=False)
+        return True
+    except WriterBusy:
+        return _wait_processed(rt, record_id, timeout)
+    except Exception:
+        log.exception("could not index record %s now; the worker will", record_id)
+        return False
+
+
+def _wait_processed(rt: Runtime, record_id: int, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with rt.db.read() as session:
+            pending = session.execute(
+                select(func.count())
+                .select_from(OutboxEvent)
+                .where(OutboxEvent.record_id == record_id, OutboxEvent.processed_at.is_(None))
+            ).scalar_one()
+        if not pending:
+            return True
+        time.sleep(0.05)
+    log.error("record %s: the index worker did not apply its change within %.0f s", record_id, timeout)
+    return False
+
+
+# ---- the outbox worker --------------------------------------------------------------------------------------------
+@dataclass
+class OutboxStats:
+    processed: int = 0
+    failed: int = 0
+    dead: int = 0
+    records: int = 0
+
+
+def _due_events(session: Session, limit: int, now: datetime) -> list[OutboxEvent]:
+    return list(
+        session.execute(
+            select(OutboxEvent)
+            .where(
+                OutboxEvent.processed_at.is_(None),
+                OutboxEvent.dead_at.is_(None),
+                or_(OutboxEvent.next_attempt_at.is_(None), OutboxEvent.next_attempt_at <= now),
+            )
+            .order_by(OutboxEvent.id)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def process_outbox(rt: Runtime, *, batch_size: int = 200) -> OutboxStats:
+    """Apply one batch of pending outbox rows, in order; returns what happened (processed 0: nothing to do).
+
+    A batch that fails is split: each record is tried alone, so one poison record cannot hold up the rest. Its rows
+    back off exponentially and are parked as dead letters after :data:`MAX_ATTEMPTS` failures.
+    """
+    stats = OutboxStats()
+    now = utcnow()
+    with rt.db.read() as session:
+        events = _due_events(session, batch_size, now)
+    if not events:
+        return stats
+    by_record: dict[int | None, list[int]] = {}
+    for event in events:
+        by_record.setdefault(event.record_id, []).append(event.id)
+    record_ids = [rid for rid in by_record if rid is not None]
+    try:
+        sync_records(rt, record_ids)
+        _mark_done(rt, [e.id for e in events])
+        stats.processed = len(events)
+        stats.records = len(record_ids)
+        return stats
+    except Exception:
+        log.exception("outbox batch failed; retrying record by record")
+    for rid, event_ids in by_record.items():
+        try:
+            if rid is not None:
+                sync_records(rt, [rid])
+            _mark_done(rt, event_ids)
+            stats.processed += len(event_ids)
+            stats.records += rid is not None
+        except Exception as exc:
+            log.exception("indexing record %s failed", rid)
+            stats.dead += _mark_failed(rt, event_ids, f"{type(exc).__name__}: {exc}")
+            stats.failed += len(event_ids)
+    return stats
+
+
+def _mark_done(rt: Runtime, event_ids: list[int]) -> None:
+    with rt.db.write() as session:
+        session.execute(update(OutboxEvent).where(OutboxEvent.id.in_(event_ids)).values(processed_at=utcnow()))
+
+
+def _mark_failed(rt: Runtime, event_ids: list[int], error: str) -> int:
+    """Count the failure on each row, back off, park those that failed too often; returns how many were parked."""
+    now = utcnow()
+    parked = 0
+    with rt.db.write() as session:
+        for event in session.execute(select(OutboxEvent).where(OutboxEvent.id.in_(event_ids))).scalars():
+            event.attempts += 1
+            event.last_error = error[:4000]
+            if event.attempts >= MAX_ATTEMPTS:
+                event.dead_at = now
+                parked += 1
+            else:
+                event.next_attempt_at = now + min(timedelta(seconds=2**event.attempts), MAX_BACKOFF)
+    return parked
+
+
+def drain(rt: Runtime, *, timeout: float = 60.0, batch_size: int = 200) -> OutboxStats:
+    """Process outbox rows until none is due (or ``timeout`` passes): tests, ``arsip worker --once``, the demo."""
+    total = OutboxStats()
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stats = process_outbox(rt, batch_size=batch_size)
+        total.processed += stats.processed
+        total.failed += stats.failed
+        total.dead += stats.dead
+        total.records += stats.records
+        if stats.processed == 0 and stats.failed == 0:
+            break
+    return total
+
+
+def backlog(rt: Runtime) -> dict[str, int]:
+    """Pending and parked outbox rows, for the admin and ``arsip index status``."""
+    with rt.db.read() as session:
+        pending = session.execute(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(OutboxEvent.processed_at.is_(None), OutboxEvent.dead_at.is_(None))
+        ).scalar_one()
+        dead = session.execute(
+            select(func.count()).select_from(OutboxEvent).where(OutboxEvent.dead_at.is_not(None))
+        ).scalar_one()
+    return {"pending": int(pending), "dead": int(dead)}
+
+
+def dead_letters(rt: Runtime, limit: int = 100) -> list[OutboxEvent]:
+    with rt.db.read() as session:
+        return list(
+            session.execute(
+                select(OutboxEvent).where(OutboxEvent.dead_at.is_not(None)).order_by(OutboxEvent.id).limit(limit)
+            ).scalars()
+        )
+
+
+def retry_dead(rt: Runtime) -> int:
+    """Put every parked outbox row back in the queue (after the cause was fixed)."""
+    with rt.db.write() as session:
+        result = session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.dead_at.is_not(None))
+            .values(dead_at=None, attempts=0, next_attempt_at=None)
+        )
+        return int(result.rowcount or 0)
+
+
+def retry_extractions(rt: Runtime) -> ExtractStats:
+    """Extract again every failed or OCR-pending file, then reindex the records that hold them."""
+    shas = pending_blobs(rt, retry_failed=True)
+    stats = extract_blobs(rt, shas)
+    with rt.db.read() as session:
+        ids = session.execute(select(RecordFile.record_id).where(RecordFile.blob_sha256.in_(shas)).distinct()).scalars()
+        record_ids = list(ids)
+    for chunk in _chunks(record_ids, READ_CHUNK):
+        sync_records(rt, chunk, extract=False)
+    return stats
+
+
+# ---- drift and rebuilding -----------------------------------------------------------------------------------------
+@dataclass
+class Drift:
+    index: str
+    expected: int = 0
+    indexed: int = 0
+    missing: list[int] = field(default_factory=list)
+    stale: list[int] = field(default_factory=list)
+    extra: list[int] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def _expected_versions(rt: Runtime, index: str) -> Iterator[IndexedVersion]:
+    """(id, version) the database says ``index`` should hold, in id order, streamed."""
+    q = select(Record.id, Record.version).order_by(Record.id)
+    if index == PUBLIC:
+        q = q.where(public_condition())
+    with rt.db.read() as session:
+        for rid, version in session.execute(q.execution_options(yield_per=5000)):
+            yield IndexedVersion(rid, version)
+
+
+def verify(rt: Runtime, index: str, *, max_listed: int = 1000) -> Drift:
+    """Compare one index with the database by a merge of two id-ordered streams (constant memory)."""
+    drift = Drift(index)
+    db_iter = _expected_versions(rt, index)
+    ix_iter = rt.search.index(index).versions()
+    want = next(db_iter, None)
+    have = next(ix_iter, None)
+
+    def note(bucket: list[int], rid: int) -> None:
+        if len(bucket) < max_listed:
+            bucket.append(rid)
+
+    while want is not None or have is not None:
+        if have is None or (want is not None and want.id < have.id):
+            assert want is not None
+            drift.expected += 1
+            note(drift.missing, want.id)
+            want = next(db_iter, None)
+        elif want is None or have.id < want.id:
+            drift.indexed += 1
+            note(drift.extra, have.id)
+            have = next(ix_iter, None)
+        else:
+            drift.expected += 1
+            drift.indexed += 1
+            if want.version != have.version:
+                note(drift.stale, want.id)
+            want, have = next(db_iter, None), next(ix_iter, None)
+    return drift
+
+
+@dataclass
+class ReindexStats:
+    index: str
+    records: int = 0
+    seconds: float = 0.0
+
+
+def iter_documents(rt: Runtime, index: str, chunk: int = READ_CHUNK) -> Iterator[IndexDocument]:
+    """Every document ``index`` should hold, built from the database and stored text, in bounded chunks."""
+    last_id = 0
+    while True:
+        with rt.db.read() as session:
+            q = select(Record).where(Record.id > last_id).order_by(Record.id).limit(chunk)
+            if index == PUBLIC:
+                q = q.where(public_condition())
+            records = list(session.execute(q).scalars())
+            if not records:
+                return
+            texts = record_texts(rt, session, records)
+            docs = [document_for(r, texts[r.id]) for r in records]
+            session.expunge_all()
+        last_id = records[-1].id
+        del records, texts
+        yield from docs
+
+
+def reindex(rt: Runtime, index: str, *, progress: object = None) -> ReindexStats:
+    """Rebuild ``index`` from the database into a fresh index, then swap it in atomically.
+
+    Changes committed while the build runs are not lost: outbox rows newer than the start are applied again after
+    the swap (they are state based, so applying twice is harmless)."""
+    started = time.perf_counter()
+    with rt.db.read() as session:
+        mark = session.execute(select(func.coalesce(func.max(OutboxEvent.id), 0))).scalar_one()
+    build = rt.search.index(index).begin_rebuild()
+    stats = ReindexStats(index)
+    try:
+        for docs in _chunks_iter(iter_documents(rt, index), READ_CHUNK):
+            stats.records += build.add(docs)
+            if callable(progress):
+                progress(len(docs))
+        build.swap()
+    except BaseException:
+        build.abort()
+        raise
+    _replay_since(rt, mark)
+    stats.seconds = time.perf_counter() - started
+    return stats
+
+
+def _replay_since(rt: Runtime, mark: int) -> None:
+    with rt.db.read() as session:
+        ids = list(
+            session.execute(
+                select(OutboxEvent.record_id)
+                .where(OutboxEvent.id > mark, OutboxEvent.record_id.is_not(None))
+                .distinct()
+            ).scalars()
+        )
+    for chunk in _chunks(ids, READ_CHUNK):
+        sync_records(rt, chunk, extract=False)
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]
+
+
+def _chunks_iter(items: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:
+    batch: list[IndexDocument] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def failed_extractions(rt: Runtime, limit: int = 100) -> list[Extraction]:
+    """Files whose text could not be extracted (or waits for OCR), for the admin."""
+    with rt.db.read() as session:
+        return list(
+            session.execute(
+                select(Extraction)
+                .where(Extraction.state.in_(["failed", "ocr_pending"]))
+                .order_by(Extraction.updated_at.desc())
+                .limit(limit)
+            ).scalars()
+        )
