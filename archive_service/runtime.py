@@ -81,6 +81,7 @@ class Runtime:
                     memory_mb=s.extract_memory_mb,
                     ocr=s.ocr_enabled,
                     ocr_lang=s.ocr_lang,
+                    analyze=True,
                 )
             return self._extractor
 

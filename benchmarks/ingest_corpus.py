@@ -69,7 +69,7 @@ def time_ingest(files: list[Path], data_dir: Path) -> tuple[float, float, float,
     rt = Runtime.from_settings(Settings(data_dir=data_dir, ocr_enabled=False, extract_workers=WORKERS))
     rt.migrate()
     auth.create_unit(rt, SYSTEM, "korpus", "Korpus")
-    pool = ExtractionPool(workers=WORKERS, ocr=False)
+    pool = ExtractionPool(workers=WORKERS, ocr=False, analyze=True)
     rt._extractor = pool
     pool.extract(files[0], "application/pdf")  # start the worker processes before the clock, as a server has them
     try:

@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -103,6 +104,32 @@ def analyze(text: str) -> tuple[list[str], list[str]]:
             exact.append(word)
             stems.extend(word_stems(word))
     return exact, stems
+
+
+@dataclass(frozen=True)
+class Analyzed:
+    """A text already analysed: the exact and stem streams space-joined, and its codes.
+
+    Why it exists: analysing a large file costs more than indexing it. The worker analyses each file's text as soon
+    as its extraction finishes, while the pool extracts the next files, and a record's body is then the join of its
+    files' analyses."""
+
+    exact: str = ""
+    stems: str = ""
+    codes: tuple[str, ...] = ()
+
+    @classmethod
+    def of(cls, text: str) -> Analyzed:
+        exact, stems = analyze(text)
+        return cls(" ".join(exact), " ".join(stems), tuple(codes(text)))
+
+    @classmethod
+    def join(cls, parts: list[Analyzed]) -> Analyzed:
+        return cls(
+            " ".join(p.exact for p in parts if p.exact),
+            " ".join(p.stems for p in parts if p.stems),
+            tuple(dict.fromkeys(c for p in parts for c in p.codes)),
+        )
 
 
 def _reduplication_parts(word: str) -> tuple[str, ...]:

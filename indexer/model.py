@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
 
+from .analysis import Analyzed
+
 # The facets every engine computes, and the document attribute each one reads.
 FACETS: tuple[str, ...] = ("kip_category", "year", "unit", "class_top", "file_type")
 
@@ -60,6 +62,8 @@ class IndexDocument:
     security_class: str = "biasa_terbuka"
     publication_state: str = ""
     creator_org: str = ""
+    # ``body`` already analysed (see ``indexer.analysis.Analyzed``); engines analyse ``body`` themselves when absent.
+    body_analyzed: Analyzed | None = field(default=None, repr=False, compare=False)
 
     @property
     def year(self) -> int | None:

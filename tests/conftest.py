@@ -57,7 +57,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
 @pytest.fixture(scope="session")
 def extraction_pool() -> Iterator[ExtractionPool]:
     """One real extraction pool for the whole run: its worker processes start once, not once per test."""
-    with ExtractionPool(workers=2, timeout_s=120, memory_mb=2048) as pool:
+    with ExtractionPool(workers=2, timeout_s=120, memory_mb=2048, analyze=True) as pool:
         yield pool
 
 

@@ -27,6 +27,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from indexer.analysis import Analyzed
 from indexer.extract import Extraction as ExtractedText
 from indexer.extract import ExtractionFailed
 from indexer.model import IndexDocument, IndexedVersion
@@ -93,7 +94,7 @@ _FILE_TYPES = {
 }
 
 
-def document_for(record: Record, body: str) -> IndexDocument:
+def document_for(record: Record, body: str, analyzed: Analyzed | None = None) -> IndexDocument:
     """The index document of ``record``; the same for both indexes (the public one only ever gets public ones)."""
     return IndexDocument(
         id=record.id,
@@ -111,6 +112,7 @@ def document_for(record: Record, body: str) -> IndexDocument:
         security_class=record.security_class,
         publication_state=record.publication_state,
         creator_org=record.creator_org,
+        body_analyzed=analyzed,
     )
 
 
@@ -122,6 +124,7 @@ class ExtractStats:
     ocr_pending: int = 0
     unsupported: int = 0
     seconds: float = 0.0
+    analyzed: dict[str, Analyzed] = field(default_factory=dict, repr=False)  # sha → text analysed by the pool
 
 
 def _upsert(session: Session):  # type: ignore[no-untyped-def]
@@ -163,6 +166,8 @@ def extract_blobs(rt: Runtime, shas: list[str]) -> ExtractStats:
             else:
                 state = _record_text(rt, sha, outcome)
                 setattr(stats, state, getattr(stats, state) + 1)
+                if outcome.analyzed is not None:
+                    stats.analyzed[sha] = outcome.analyzed
             _drop_temp(Path(tmp), sha)
     stats.seconds = time.perf_counter() - started
     return stats
@@ -245,8 +250,12 @@ def read_text(rt: Runtime, text_sha: str) -> str:
         return ExtractedText.from_json_bytes(fh.read()).text
 
 
-def record_texts(rt: Runtime, session: Session, records: list[Record]) -> dict[int, str]:
-    """The extracted text of each record's files, joined; records without text get an empty string."""
+def record_texts(
+    rt: Runtime, session: Session, records: list[Record], analyzed: dict[str, Analyzed] | None = None
+) -> dict[int, tuple[str, Analyzed | None]]:
+    """Each record's body (the extracted text of its files, joined) and, when the pool already analysed every one
+    of its files, the joined analysis; records without text get an empty body."""
+    analyzed = analyzed or {}
     shas = {f.blob_sha256 for r in records for f in r.files}
     texts: dict[str, str] = {}
     if shas:
@@ -260,10 +269,13 @@ def record_texts(rt: Runtime, session: Session, records: list[Record]) -> dict[i
                 texts[blob_sha] = read_text(rt, text_sha)
             except Exception:  # a missing text blob is drift for `index verify`, not a reason to stop indexing
                 log.exception("text blob %s of %s unreadable", text_sha, blob_sha)
-    out: dict[int, str] = {}
+    out: dict[int, tuple[str, Analyzed | None]] = {}
     for record in records:
-        body = "\n\n".join(texts[f.blob_sha256] for f in record.files if f.blob_sha256 in texts)
-        out[record.id] = body[:MAX_INDEXED_CHARS]
+        with_text = [f.blob_sha256 for f in record.files if f.blob_sha256 in texts]
+        body = "\n\n".join(texts[sha] for sha in with_text)
+        ready = all(sha in analyzed for sha in with_text) and len(body) <= MAX_INDEXED_CHARS
+        joined = Analyzed.join([analyzed[sha] for sha in with_text]) if ready and with_text else None
+        out[record.id] = (body[:MAX_INDEXED_CHARS], joined)
     return out
 
 
@@ -273,17 +285,18 @@ def sync_records(rt: Runtime, ids: Iterable[int], *, extract: bool = True) -> No
     wanted = sorted(set(ids))
     if not wanted:
         return
+    analyzed: dict[str, Analyzed] = {}
     if extract:
         with rt.db.read() as session:
             shas = session.execute(select(RecordFile.blob_sha256).where(RecordFile.record_id.in_(wanted))).scalars()
             todo = pending_blobs(rt, list(shas))
-        extract_blobs(rt, todo)
+        analyzed = extract_blobs(rt, todo).analyzed
     internal, public = rt.search.index(INTERNAL), rt.search.index(PUBLIC)
     with rt.db.read() as session:
         records = list(session.execute(select(Record).where(Record.id.in_(wanted))).scalars())
-        texts = record_texts(rt, session, records)
+        texts = record_texts(rt, session, records, analyzed)
     found = {r.id for r in records}
-    docs = [document_for(r, texts[r.id]) for r in records]
+    docs = [document_for(r, *texts[r.id]) for r in records]
     internal.upsert(docs)
     internal.delete([i for i in wanted if i not in found])
     public.upsert([d for d, r in zip(docs, records, strict=True) if is_public(r)])
@@ -544,7 +557,7 @@ def iter_documents(rt: Runtime, index: str, chunk: int = READ_CHUNK) -> Iterator
             if not records:
                 return
             texts = record_texts(rt, session, records)
-            docs = [document_for(r, texts[r.id]) for r in records]
+            docs = [document_for(r, *texts[r.id]) for r in records]
             session.expunge_all()
         last_id = records[-1].id
         del records, texts

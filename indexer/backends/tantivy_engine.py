@@ -77,17 +77,18 @@ def build_schema() -> tantivy.Schema:
 
 def to_tantivy(doc: IndexDocument) -> tantivy.Document:
     """Analyse one record into a tantivy document (pure: no index needed, so it can run in worker processes)."""
-    text = "\n".join(p for p in (doc.description, doc.body) if p)
     d = tantivy.Document()
     d.add_integer("id", doc.id)
     d.add_integer("version", doc.version)
-    title_exact, title_stems = analysis.analyze(doc.title)
-    body_exact, body_stems = analysis.analyze(text)
-    d.add_text("title_stem", " ".join(title_stems))
-    d.add_text("stem", " ".join(title_stems + body_stems))
-    d.add_text("title_exact", " ".join(title_exact))
-    d.add_text("exact", " ".join(title_exact + body_exact))
-    codes = dict.fromkeys(analysis.codes(f"{doc.title}\n{text}"))
+    title = analysis.Analyzed.of(doc.title)
+    body = analysis.Analyzed.join(
+        [analysis.Analyzed.of(doc.description), doc.body_analyzed or analysis.Analyzed.of(doc.body)]
+    )
+    d.add_text("title_stem", title.stems)
+    d.add_text("stem", f"{title.stems} {body.stems}")
+    d.add_text("title_exact", title.exact)
+    d.add_text("exact", f"{title.exact} {body.exact}")
+    codes = dict.fromkeys((*title.codes, *body.codes))
     if doc.classification_code:
         codes.update(dict.fromkeys(analysis.classification_prefixes(analysis.normalize(doc.classification_code))))
     if doc.record_no:
@@ -105,7 +106,8 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
         d.add_integer("year", doc.year)
     d.add_integer("date", _date_key(doc))
     d.add_bytes("title", doc.title.encode())
-    d.add_bytes("body", text[:MAX_STORED_BODY].encode())
+    stored = f"{doc.description}\n{doc.body[:MAX_STORED_BODY]}" if doc.description else doc.body[:MAX_STORED_BODY]
+    d.add_bytes("body", stored.encode())
     return d
 
 

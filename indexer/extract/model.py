@@ -8,8 +8,10 @@ pickle because the blob outlives the code that wrote it and must never execute a
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from ..analysis import Analyzed
 
 FORMAT_VERSION = 1
 
@@ -27,6 +29,8 @@ class Extraction:
     method: str
     ocr_pending: bool = False
     ocr_pages: int = 0
+    # The text analysed in the worker process (``ExtractionPool(analyze=True)``): not part of the stored JSON.
+    analyzed: Analyzed | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:

@@ -35,6 +35,7 @@ worker, and ``extract`` would wait for one forever.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import multiprocessing
 import os
 import shutil
@@ -48,6 +49,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..analysis import Analyzed
 from .dispatch import TEST_HOOKS_ENV, extract_file
 from .model import Extraction, ExtractionFailed
 from .ocr import DEFAULT_LANG
@@ -69,6 +71,7 @@ class _Options:
     memory_bytes: int
     test_hooks: bool
     tmpdir: str
+    analyze: bool = False
 
 
 def classify(exc: BaseException) -> ExtractionFailed:
@@ -125,6 +128,8 @@ def _worker_main(conn: Connection, options: _Options) -> None:
                 ocr_timeout_s=options.ocr_timeout_s,
                 progress=progress,
             )
+            if options.analyze:  # analysed here, in parallel, instead of in the indexing process
+                result = dataclasses.replace(result, analyzed=Analyzed.of(result.text))
             message = ("ok", result)
         except BaseException as exc:  # everything is reported; the parent decides what it means
             failure = classify(exc)
@@ -195,6 +200,7 @@ class ExtractionPool:
         total_timeout_s: float | None = None,
         max_tasks_per_worker: int = 200,
         start_method: str | None = None,
+        analyze: bool = False,
     ) -> None:
         if workers < 0:
             raise ValueError("workers must be >= 0")
@@ -206,6 +212,7 @@ class ExtractionPool:
         self.ocr_lang = ocr_lang
         self.max_ocr_pages = max_ocr_pages
         self.max_tasks_per_worker = max_tasks_per_worker
+        self.analyze = analyze  # also run the Indonesian analyser on the text in the worker (Extraction.analyzed)
         if start_method is None:
             start_method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         self._ctx = multiprocessing.get_context(start_method)
@@ -293,6 +300,8 @@ class ExtractionPool:
                     max_ocr_pages=self.max_ocr_pages,
                     ocr_timeout_s=self.timeout_s,
                 )
+                if self.analyze:
+                    result = dataclasses.replace(result, analyzed=Analyzed.of(result.text))
             except Exception as exc:
                 result = classify(exc)
             yield key, result
@@ -309,6 +318,7 @@ class ExtractionPool:
             memory_bytes=self.memory_mb * 1024 * 1024 if self.memory_mb else 0,
             test_hooks=os.environ.get(TEST_HOOKS_ENV) == "1",
             tmpdir=tmpdir,
+            analyze=self.analyze,
         )
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(target=_worker_main, args=(child_conn, options), name="arsip-extract", daemon=True)

@@ -51,7 +51,9 @@ def ingested(rt, corpus):  # type: ignore[no-untyped-def]
     )
     assert result.failed == []
     shared = rt._extractor
-    with ExtractionPool(workers=2, ocr=False) as no_ocr:  # the text layer first, as the ingest benchmark does
+    with ExtractionPool(
+        workers=2, ocr=False, analyze=True
+    ) as no_ocr:  # the text layer first, as the ingest benchmark does
         rt._extractor = no_ocr
         stats = indexing.drain(rt, timeout=600)
     rt._extractor = shared
