@@ -8,7 +8,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     ARSIP_DATA_DIR=/data
 
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libmagic1 curl \
+ && apt-get install -y --no-install-recommends libmagic1 curl tini tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --uid 10001 arsip \
  && mkdir -p /data && chown arsip:arsip /data
@@ -27,5 +27,7 @@ EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=5s --start-period=20s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8000/healthz || exit 1
 
-# `arsip serve` migrates the database first, then runs gunicorn.
+# tini reaps the OCR processes of extraction workers that were killed for running over their time limit.
+ENTRYPOINT ["/usr/bin/tini", "--"]
+# `arsip serve` migrates the database first, then runs gunicorn (and the index worker in one of its processes).
 CMD ["arsip", "serve", "--bind", "0.0.0.0:8000", "--workers", "2", "--threads", "4"]

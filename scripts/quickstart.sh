@@ -10,4 +10,6 @@ bind="${ARSIP_BIND:-127.0.0.1:8000}"
 echo
 echo "Arsip berjalan di / is running at: http://$bind/api/docs  (API: http://$bind/api/v1/records)"
 echo "Coba / try: curl -H \"Authorization: Bearer <token di atas / token above>\" http://$bind/api/v1/records"
+echo "Cari / search: curl \"http://$bind/api/v1/public/search?q=informasi+publik\""
+echo "               curl -H \"Authorization: Bearer <token>\" \"http://$bind/api/v1/search?q=pengelolaan\""
 exec .venv/bin/arsip serve --bind "$bind"

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..db import Record, User, WorkUnit
 from ..runtime import Runtime
-from ..services import auth, records
+from ..services import auth, indexing, records, workflow
 from ..services.actor import SYSTEM
 from ..services.uploads import Upload
 from ..storage import stage_stream
@@ -138,13 +138,14 @@ def load_demo(rt: Runtime, corpus: Path | None = None) -> DemoSummary:
     count = 0
     if not have_records:
         count = _load_records(rt, corpus)
+    indexing.drain(rt, timeout=600)  # extract and index now, so search works as soon as the server starts
     token = auth.create_token(rt, SYSTEM, "admin", "demo", expires_days=30)
     return DemoSummary(users=len(USERS), records=count, token=token, source=str(corpus) if corpus else "generated PDFs")
 
 
-def _create(rt: Runtime, title: str, code: str, unit: str, filename: str, stream: io.BufferedIOBase) -> None:
+def _create(rt: Runtime, title: str, code: str, unit: str, filename: str, stream: io.BufferedIOBase) -> Record:
     staged = stage_stream(stream, rt.settings.staging_dir, rt.settings.max_file_size)
-    records.create_record(
+    return records.create_record(
         rt,
         SYSTEM,
         {
@@ -154,9 +155,38 @@ def _create(rt: Runtime, title: str, code: str, unit: str, filename: str, stream
             "creator_org": dict(UNITS)[unit],
             "media": "elektronik",
             "description": f"Contoh arsip demo: {title}.",
+            "dip_summary": f"Ringkasan: {title}.",
+            "controlling_unit": dict(UNITS)[unit],
+            "responsible_official": "PPID Pelaksana",
+            "created_place": "Kantor " + dict(UNITS)[unit],
+            "available_forms": ["softcopy"],
+            "file_no": f"DEMO/{code}",
+            "doc_date": "2026-06-30",
         },
         [Upload(filename, staged)],
     )
+
+
+# The SOP's main line, walked by the demo for the records it publishes (DOMAIN.md §5, steps 1-9).
+PUBLISH_PATH = (
+    "serahkan",
+    "usulkan_kategori",
+    "dokumentasikan",
+    "terima",
+    "verifikasi",
+    "laporkan",
+    "tetapkan_terbuka",
+    "publikasikan",
+)
+
+
+def _publish(rt: Runtime, record: Record) -> None:
+    """Walk one demo record through the SOP to publication, so the public search has something to find."""
+    for action in PUBLISH_PATH:
+        body: dict[str, object] = {"action": action}
+        if action in {"usulkan_kategori", "tetapkan_terbuka"}:
+            body["kip_category"] = "berkala"
+        record = workflow.apply_transition(rt, SYSTEM, record.id, record.version, body)
 
 
 def _load_records(rt: Runtime, corpus: Path | None) -> int:
@@ -168,8 +198,10 @@ def _load_records(rt: Runtime, corpus: Path | None) -> int:
                 with path.open("rb") as fh:
                     _create(rt, title, code, unit, path.name, fh)  # type: ignore[arg-type]
                 count += 1
-    for title, code, unit, lines in GENERATED:
+    for position, (title, code, unit, lines) in enumerate(GENERATED):
         pdf = make_pdf([lines], title=title)
-        _create(rt, title, code, unit, title.lower().replace(" ", "-") + ".pdf", io.BytesIO(pdf))
+        record = _create(rt, title, code, unit, title.lower().replace(" ", "-") + ".pdf", io.BytesIO(pdf))
+        if position < 2:  # the two diskominfo documents are published; the rest stay internal
+            _publish(rt, record)
         count += 1
     return count

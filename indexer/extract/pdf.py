@@ -36,12 +36,20 @@ OCR_DPI = 300
 MAX_OCR_PIXELS = 40_000_000  # an A4 page at 300 dpi is 8.7 million; this allows A2 before scaling down
 
 _ALNUM = re.compile(r"[^\W_]")
+_SPACE = re.compile(r"\s+")
+_NOT_ALNUM = re.compile(r"[\W_]+")
+MIN_ALNUM_RATIO = 0.6
 _PDFMINER_CID = re.compile(r"\(cid:\d+\)")
 
 
 def is_usable(text: str, need: int = USABLE_CHARS) -> bool:
-    """At least ``need`` letters or digits: enough to be a text layer rather than a page number or junk."""
-    return sum(1 for _ in itertools.islice(_ALNUM.finditer(text), need)) >= need
+    """At least ``need`` letters or digits, and mostly letters and digits: a text layer rather than a page number
+    or junk. The ratio catches PDFs whose fonts map glyphs to the wrong characters (three corpus laws come out as
+    ``!"# !$ !%&!'"!!'``): such a page is treated as having no text layer, so OCR reads it instead."""
+    if sum(1 for _ in itertools.islice(_ALNUM.finditer(text), need)) < need:
+        return False
+    sample = _SPACE.sub("", text[:4000])
+    return len(_NOT_ALNUM.sub("", sample)) >= MIN_ALNUM_RATIO * len(sample)
 
 
 def extract_pdf(
