@@ -18,6 +18,7 @@ from ..services import auth, indexing, records, workflow
 from ..services.actor import SYSTEM
 from ..services.uploads import Upload
 from ..storage import stage_stream
+from ..workflow.table import MAIN_LINE
 from .pdfgen import make_pdf
 
 DEMO_PASSWORD = "arsip-demo-2026"
@@ -167,22 +168,9 @@ def _create(rt: Runtime, title: str, code: str, unit: str, filename: str, stream
     )
 
 
-# The SOP's main line, walked by the demo for the records it publishes (DOMAIN.md §5, steps 1-9).
-PUBLISH_PATH = (
-    "serahkan",
-    "usulkan_kategori",
-    "dokumentasikan",
-    "terima",
-    "verifikasi",
-    "laporkan",
-    "tetapkan_terbuka",
-    "publikasikan",
-)
-
-
 def _publish(rt: Runtime, record: Record) -> None:
     """Walk one demo record through the SOP to publication, so the public search has something to find."""
-    for action in PUBLISH_PATH:
+    for action in MAIN_LINE:
         body: dict[str, object] = {"action": action}
         if action in {"usulkan_kategori", "tetapkan_terbuka"}:
             body["kip_category"] = "berkala"

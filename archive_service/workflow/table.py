@@ -324,3 +324,16 @@ TRANSITIONS: tuple[Transition, ...] = (
 )
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
+
+# The SOP's main line from collection to publication (steps 1-9), without returns or exemptions: the demo walks
+# records along it and the tests reach each state by a prefix of it.
+MAIN_LINE: tuple[str, ...] = (
+    "serahkan",
+    "usulkan_kategori",
+    "dokumentasikan",
+    "terima",
+    "verifikasi",
+    "laporkan",
+    "tetapkan_terbuka",
+    "publikasikan",
+)

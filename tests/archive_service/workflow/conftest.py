@@ -9,6 +9,7 @@ from archive_service.services import records, workflow
 from archive_service.services.actor import SYSTEM
 from archive_service.services.uploads import Upload
 from archive_service.storage import stage_stream
+from archive_service.workflow.table import MAIN_LINE
 from tests.support.files import pdf_bytes
 
 READY = {
@@ -26,17 +27,8 @@ READY = {
     "available_forms": ["softcopy", "hardcopy"],
 }
 
-# The main line of the SOP; every state is reached by a prefix of it, plus a final side step for some.
-_MAIN = [
-    "serahkan",
-    "usulkan_kategori",
-    "dokumentasikan",
-    "terima",
-    "verifikasi",
-    "laporkan",
-    "tetapkan_terbuka",
-    "publikasikan",
-]
+# Every state is reached by a prefix of the SOP's main line, plus a final side step for some.
+_MAIN = list(MAIN_LINE)
 _BY_STATE = [
     "dihimpun",
     "diserahkan",
