@@ -59,6 +59,10 @@ def init(ctx: click.Context) -> None:
     """Buat atau migrasikan basis data dan folder data / Create or migrate the database and data folders."""
     rt = _runtime(ctx)
     rt.migrate()
+    from .services.index_rebuild import rebuild_outdated
+
+    for name in rebuild_outdated(rt):
+        click.echo(f"Indeks {name} dibangun ulang untuk versi ini / {name} index rebuilt for this version")
     click.echo(f"Siap / Ready: {rt.settings.database_url.split('@')[-1]} · blobs {rt.settings.storage_url}")
 
 

@@ -55,7 +55,7 @@ def index() -> None:
 @handles_errors
 def index_verify(ctx: click.Context, which: str) -> None:
     """Bandingkan indeks dengan basis data / Report drift between the database and the indexes (exit 1)."""
-    from .services.indexing import verify
+    from .services.index_rebuild import verify
 
     rt = _runtime(ctx)
     drifted = False
@@ -109,7 +109,7 @@ def reindex(ctx: click.Context, which: str) -> None:
     """Bangun ulang indeks dari basis data dan teks tersimpan / Rebuild indexes from the database and stored text."""
     from rich.progress import Progress
 
-    from .services.indexing import reindex as run_reindex
+    from .services.index_rebuild import reindex as run_reindex
 
     rt = _runtime(ctx)
     for name in _names(which):

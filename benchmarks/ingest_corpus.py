@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from archive_service.config import Settings  # noqa: E402
 from archive_service.runtime import Runtime  # noqa: E402
-from archive_service.services import auth, indexing  # noqa: E402
+from archive_service.services import auth, index_rebuild, indexing  # noqa: E402
 from archive_service.services.actor import SYSTEM  # noqa: E402
 from archive_service.services.ingest import ingest_paths  # noqa: E402
 from indexer.extract import ExtractionPool  # noqa: E402
@@ -83,7 +83,7 @@ def time_ingest(files: list[Path], data_dir: Path) -> tuple[float, float, float,
         if result.failed or stats.failed:
             sys.exit(f"ingest failed: {len(result.failed)} files, {stats.failed} outbox rows")
         counts = {name: rt.search.index(name).count() for name in indexing.INDEXES}
-        drift = indexing.verify(rt, indexing.INTERNAL)
+        drift = index_rebuild.verify(rt, indexing.INTERNAL)
         if not drift.clean or counts["internal"] != len(files):
             sys.exit(f"index incomplete: {counts}, drift {drift}")
     finally:

@@ -26,7 +26,7 @@ from sqlalchemy import select  # noqa: E402
 from archive_service.config import Settings  # noqa: E402
 from archive_service.db import Record  # noqa: E402
 from archive_service.runtime import Runtime  # noqa: E402
-from archive_service.services import indexing  # noqa: E402
+from archive_service.services import index_rebuild, indexing  # noqa: E402
 from benchmarks.synthetic import build_database  # noqa: E402
 
 
@@ -65,7 +65,7 @@ def main() -> None:
                 last[0] = time.perf_counter()
                 print(f"  {done[0]:,} records, peak RSS {peak_rss_mb():.0f} MB", file=sys.stderr)
 
-        stats = indexing.reindex(rt, args.index, progress=progress)
+        stats = index_rebuild.reindex(rt, args.index, progress=progress)
         count = rt.search.index(args.index).count()
     finally:
         rt.close()

@@ -64,6 +64,7 @@ class IndexDocument:
     creator_org: str = ""
     # ``body`` already analysed (see ``indexer.analysis.Analyzed``); engines analyse ``body`` themselves when absent.
     body_analyzed: Analyzed | None = field(default=None, repr=False, compare=False)
+    description_analyzed: Analyzed | None = field(default=None, repr=False, compare=False)
 
     @property
     def year(self) -> int | None:

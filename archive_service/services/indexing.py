@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from indexer.analysis import Analyzed
 from indexer.extract import Extraction as ExtractedText
 from indexer.extract import ExtractionFailed
-from indexer.model import IndexDocument, IndexedVersion
+from indexer.model import IndexDocument
 from schemas.enums import KipCategory, PublicationState, SecurityClass
 
 from ..db import Blob, Extraction, OutboxEvent, Record, RecordFile
@@ -482,141 +482,6 @@ def retry_extractions(rt: Runtime) -> ExtractStats:
     return stats
 
 
-# ---- drift and rebuilding -----------------------------------------------------------------------------------------
-@dataclass
-class Drift:
-    index: str
-    expected: int = 0
-    indexed: int = 0
-    missing: list[int] = field(default_factory=list)
-    stale: list[int] = field(default_factory=list)
-    extra: list[int] = field(default_factory=list)
-
-    @property
-    def clean(self) -> bool:
-        return not (self.missing or self.stale or self.extra)
-
-
-def _expected_versions(rt: Runtime, index: str) -> Iterator[IndexedVersion]:
-    """(id, version) the database says ``index`` should hold, in id order, streamed."""
-    q = select(Record.id, Record.version).order_by(Record.id)
-    if index == PUBLIC:
-        q = q.where(public_condition())
-    with rt.db.read() as session:
-        for rid, version in session.execute(q.execution_options(yield_per=5000)):
-            yield IndexedVersion(rid, version)
-
-
-def verify(rt: Runtime, index: str, *, max_listed: int = 1000) -> Drift:
-    """Compare one index with the database by a merge of two id-ordered streams (constant memory)."""
-    drift = Drift(index)
-    db_iter = _expected_versions(rt, index)
-    ix_iter = rt.search.index(index).versions()
-    want = next(db_iter, None)
-    have = next(ix_iter, None)
-
-    def note(bucket: list[int], rid: int) -> None:
-        if len(bucket) < max_listed:
-            bucket.append(rid)
-
-    while want is not None or have is not None:
-        if have is None or (want is not None and want.id < have.id):
-            assert want is not None
-            drift.expected += 1
-            note(drift.missing, want.id)
-            want = next(db_iter, None)
-        elif want is None or have.id < want.id:
-            drift.indexed += 1
-            note(drift.extra, have.id)
-            have = next(ix_iter, None)
-        else:
-            drift.expected += 1
-            drift.indexed += 1
-            if want.version != have.version:
-                note(drift.stale, want.id)
-            want, have = next(db_iter, None), next(ix_iter, None)
-    return drift
-
-
-@dataclass
-class ReindexStats:
-    index: str
-    records: int = 0
-    seconds: float = 0.0
-
-
-def iter_documents(rt: Runtime, index: str, chunk: int = READ_CHUNK) -> Iterator[IndexDocument]:
-    """Every document ``index`` should hold, built from the database and stored text, in bounded chunks."""
-    last_id = 0
-    while True:
-        with rt.db.read() as session:
-            q = select(Record).where(Record.id > last_id).order_by(Record.id).limit(chunk)
-            if index == PUBLIC:
-                q = q.where(public_condition())
-            records = list(session.execute(q).scalars())
-            if not records:
-                return
-            texts = record_texts(rt, session, records)
-            docs = [document_for(r, *texts[r.id]) for r in records]
-            session.expunge_all()
-        last_id = records[-1].id
-        del records, texts
-        yield from docs
-
-
-def reindex(rt: Runtime, index: str, *, progress: object = None) -> ReindexStats:
-    """Rebuild ``index`` from the database into a fresh index, then swap it in atomically.
-
-    Changes committed while the build runs are not lost: outbox rows newer than the start are applied again after
-    the swap (they are state based, so applying twice is harmless)."""
-    started = time.perf_counter()
-    with rt.db.read() as session:
-        mark = session.execute(select(func.coalesce(func.max(OutboxEvent.id), 0))).scalar_one()
-    build = rt.search.index(index).begin_rebuild()
-    stats = ReindexStats(index)
-    try:
-        for docs in _chunks_iter(iter_documents(rt, index), READ_CHUNK):
-            stats.records += build.add(docs)
-            if callable(progress):
-                progress(len(docs))
-        build.swap()
-    except BaseException:
-        build.abort()
-        raise
-    _replay_since(rt, mark)
-    stats.seconds = time.perf_counter() - started
-    return stats
-
-
-def _replay_since(rt: Runtime, mark: int) -> None:
-    with rt.db.read() as session:
-        ids = list(
-            session.execute(
-                select(OutboxEvent.record_id)
-                .where(OutboxEvent.id > mark, OutboxEvent.record_id.is_not(None))
-                .distinct()
-            ).scalars()
-        )
-    for chunk in _chunks(ids, READ_CHUNK):
-        sync_records(rt, chunk, extract=False)
-
-
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
-
-
-def _chunks_iter(items: Iterable[IndexDocument], size: int) -> Iterator[list[IndexDocument]]:
-    batch: list[IndexDocument] = []
-    for item in items:
-        batch.append(item)
-        if len(batch) >= size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 def failed_extractions(rt: Runtime, limit: int = 100) -> list[Extraction]:
     """Files whose text could not be extracted (or waits for OCR), for the admin."""
     with rt.db.read() as session:
@@ -628,3 +493,8 @@ def failed_extractions(rt: Runtime, limit: int = 100) -> list[Extraction]:
                 .limit(limit)
             ).scalars()
         )
+
+
+def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
+    for i in range(0, len(items), size):
+        yield items[i : i + size]

@@ -17,11 +17,13 @@ from typing import Any
 from marshmallow import ValidationError
 from sqlalchemy import select
 
+from indexer.backends import engine_errors
 from indexer.model import AccessFilter, FacetValue, SearchRequest, SearchResult, Sort
 from schemas.enums import Role
 from schemas.search import SearchQuerySchema
 
 from ..db import Record
+from ..errors import SearchUnavailable
 from ..permissions import classes_visible_to
 from ..runtime import Runtime
 from . import indexing
@@ -83,7 +85,7 @@ def internal_search(rt: Runtime, actor: Actor, raw_params: dict[str, Any]) -> Se
     """Staff search over every record the caller may see."""
     authorize(actor, "search.internal")
     params = parse_params(raw_params)
-    result = rt.search.index(indexing.INTERNAL).search(_request(params, access_for(actor)))
+    result = _search(rt, indexing.INTERNAL, _request(params, access_for(actor)))
     with rt.db.read() as session:
         rows = _records(session, [h.id for h in result.hits])
     return _page(result, params, rows, url="/api/v1/records/{id}")
@@ -92,7 +94,7 @@ def internal_search(rt: Runtime, actor: Actor, raw_params: dict[str, Any]) -> Se
 def public_search(rt: Runtime, raw_params: dict[str, Any]) -> SearchPage:
     """Anonymous search over published open records only."""
     params = parse_params(raw_params)
-    result = rt.search.index(indexing.PUBLIC).search(_request(params, None))
+    result = _search(rt, indexing.PUBLIC, _request(params, None))
     ids = [h.id for h in result.hits]
     with rt.db.read() as session:
         rows = _records(session, ids, public_only=True)
@@ -103,6 +105,17 @@ def public_search(rt: Runtime, raw_params: dict[str, Any]) -> SearchPage:
             indexing.sync_now(rt, record_id)
         result.total = max(0, result.total - len(stale))
     return _page(result, params, rows, url="/informasi/{id}")
+
+
+def _search(rt: Runtime, index: str, request: SearchRequest) -> SearchResult:
+    try:
+        return rt.search.index(index).search(request)
+    except engine_errors() as exc:
+        log.exception("search engine failed on the %s index", index)
+        raise SearchUnavailable(
+            "Pencarian sedang tidak tersedia; coba lagi sebentar lagi.",
+            "Search is unavailable at the moment; try again shortly.",
+        ) from exc
 
 
 def _records(session: Any, ids: list[int], public_only: bool = False) -> dict[int, Record]:

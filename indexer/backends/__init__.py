@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from .base import IndexBuild, SearchEngine, SearchIndex
+from .base import IndexBuild, IndexOutdated, SearchBackendError, SearchEngine, SearchIndex
+
+
+def engine_errors() -> tuple[type[BaseException], ...]:
+    """Exceptions that mean "the engine cannot answer now" rather than a bug: the services turn them into 503."""
+    errors: list[type[BaseException]] = [SearchBackendError, OSError]
+    try:
+        from elastic_transport import TransportError
+        from elasticsearch import ApiError
+
+        errors += [TransportError, ApiError]
+    except ImportError:  # pragma: no cover - elasticsearch is a dependency, but the embedded engine needs none
+        pass
+    return tuple(errors)
 
 
 def open_engine(url: str) -> SearchEngine:
@@ -18,4 +31,12 @@ def open_engine(url: str) -> SearchEngine:
     raise ValueError(f"unknown search URL {url!r}: use tantivy://PATH or http(s)://HOST:PORT")
 
 
-__all__ = ["IndexBuild", "SearchEngine", "SearchIndex", "open_engine"]
+__all__ = [
+    "IndexBuild",
+    "IndexOutdated",
+    "SearchBackendError",
+    "SearchEngine",
+    "SearchIndex",
+    "engine_errors",
+    "open_engine",
+]

@@ -14,6 +14,14 @@ from collections.abc import Iterable, Iterator
 from ..model import IndexDocument, IndexedVersion, SearchRequest, SearchResult
 
 
+class SearchBackendError(RuntimeError):
+    """The engine cannot answer now (down, busy, or its index must be rebuilt); the application answers 503."""
+
+
+class IndexOutdated(SearchBackendError):
+    """The index on disk was built by another version of Arsip's schema: ``arsip reindex`` rebuilds it."""
+
+
 class IndexBuild(ABC):
     """A fresh physical index being filled by a reindex; invisible to searches until :meth:`swap`."""
 

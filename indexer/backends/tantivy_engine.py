@@ -41,9 +41,10 @@ from ..model import (
 )
 from ..query import AnyOf, Leaf, ParsedQuery, Phrase, Prefix, Term, parse_query
 from ..snippets import Highlighter
-from .base import IndexBuild, SearchEngine, SearchIndex
+from .base import IndexBuild, IndexOutdated, SearchBackendError, SearchEngine, SearchIndex
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+UNDATED_LAST = date(9999, 12, 31).toordinal()
 MAX_STORED_BODY = 1_000_000  # characters kept for snippets; the full text is the derived blob and is all indexed
 MIN_FUZZY_LEN = 5
 WRITER_HEAP = 64_000_000
@@ -53,7 +54,7 @@ ID_WINDOW = 20_000  # ids per page when streaming (id, version) pairs
 RAW_FIELDS = {"kip_category": "kip_category", "unit": "unit", "class_top": "class_top", "file_type": "file_type"}
 
 
-class WriterBusy(RuntimeError):
+class WriterBusy(SearchBackendError):
     """Another process holds this index's writer; it will apply the change."""
 
 
@@ -69,7 +70,8 @@ def build_schema() -> tantivy.Schema:
     for name in ("kip_category", "unit", "class_top", "file_type", "security_class"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
-    sb.add_integer_field("date", fast=True)
+    sb.add_integer_field("date", fast=True)  # newest first: undated records (0) sort last
+    sb.add_integer_field("date_asc", fast=True)  # oldest first: undated records (a far future day) sort last
     sb.add_bytes_field("title", stored=True)
     sb.add_bytes_field("body", stored=True)
     return sb.build()
@@ -82,7 +84,10 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
     d.add_integer("version", doc.version)
     title = analysis.Analyzed.of(doc.title)
     body = analysis.Analyzed.join(
-        [analysis.Analyzed.of(doc.description), doc.body_analyzed or analysis.Analyzed.of(doc.body)]
+        [
+            doc.description_analyzed or analysis.Analyzed.of(doc.description),
+            doc.body_analyzed or analysis.Analyzed.of(doc.body),
+        ]
     )
     d.add_text("title_stem", title.stems)
     d.add_text("stem", f"{title.stems} {body.stems}")
@@ -105,6 +110,7 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
     if doc.year is not None:
         d.add_integer("year", doc.year)
     d.add_integer("date", _date_key(doc))
+    d.add_integer("date_asc", _date_key(doc) or UNDATED_LAST)
     d.add_bytes("title", doc.title.encode())
     stored = f"{doc.description}\n{doc.body[:MAX_STORED_BODY]}" if doc.description else doc.body[:MAX_STORED_BODY]
     d.add_bytes("body", stored.encode())
@@ -166,6 +172,7 @@ class TantivyIndex(SearchIndex):
         """The live generation's index, reopened when a reindex swapped it or another process committed."""
         gen = (self.dir / "CURRENT").read_text().strip()
         if gen != self._gen or self._index is None:
+            _check_schema(self.dir / gen, self.name)
             self._index = tantivy.Index(self.schema, path=str(self.dir / gen), reuse=True)
             self._index.config_reader(reload_policy="Manual")
             self._gen = gen
@@ -288,7 +295,7 @@ class TantivyIndex(SearchIndex):
         limit = max(0, min(request.limit, 1000))
         kwargs: dict[str, Any] = {"limit": max(limit, 1), "count": True, "offset": max(0, request.offset)}
         if request.sort is not Sort.RELEVANCE:
-            kwargs["order_by_field"] = "date"
+            kwargs["order_by_field"] = "date_asc" if request.sort is Sort.DATE_ASC else "date"
             kwargs["order"] = tantivy.Order.Asc if request.sort is Sort.DATE_ASC else tantivy.Order.Desc
         result = searcher.search(query, **kwargs)
         pairs = result.hits[:limit]
@@ -461,6 +468,17 @@ class TantivyBuild(IndexBuild):
             self.writer.rollback()
         finally:
             shutil.rmtree(self.live.dir / self.gen, ignore_errors=True)
+
+
+def _check_schema(gen_dir: Path, name: str) -> None:
+    try:
+        found = json.loads((gen_dir / "arsip-schema.json").read_text()).get("schema_version")
+    except (OSError, ValueError):
+        found = None
+    if found != SCHEMA_VERSION:
+        raise IndexOutdated(
+            f"the {name} index was built with schema {found}, this version needs {SCHEMA_VERSION}: run arsip reindex"
+        )
 
 
 def _mtime(path: Path) -> int:

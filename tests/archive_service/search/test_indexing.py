@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from archive_service.db import Extraction, OutboxEvent
-from archive_service.services import indexing, records, search, workflow
+from archive_service.services import index_rebuild, indexing, records, search, workflow
 from archive_service.services.actor import SYSTEM
 from archive_service.services.uploads import Upload
 from archive_service.storage import stage_stream
@@ -65,17 +65,17 @@ def test_verify_reports_drift_and_reindex_repairs_it(rt, make_record) -> None:  
     published = make_record("dipublikasikan", title="Profil dinas")
     other = make_record("diterima", title="Draf kebijakan")
     indexing.drain(rt)
-    assert indexing.verify(rt, indexing.INTERNAL).clean
-    assert indexing.verify(rt, indexing.PUBLIC).clean
+    assert index_rebuild.verify(rt, indexing.INTERNAL).clean
+    assert index_rebuild.verify(rt, indexing.PUBLIC).clean
     internal = rt.search.index(indexing.INTERNAL)
     internal.delete([other.id])
     internal.upsert([IndexDocument(id=99_999, version=1, title="Hantu")])
     internal.upsert([IndexDocument(id=published.id, version=published.version + 5, title="Usang")])
-    drift = indexing.verify(rt, indexing.INTERNAL)
+    drift = index_rebuild.verify(rt, indexing.INTERNAL)
     assert drift.missing == [other.id] and drift.extra == [99_999] and drift.stale == [published.id]
-    stats = indexing.reindex(rt, indexing.INTERNAL)
+    stats = index_rebuild.reindex(rt, indexing.INTERNAL)
     assert stats.records == 2
-    assert indexing.verify(rt, indexing.INTERNAL).clean
+    assert index_rebuild.verify(rt, indexing.INTERNAL).clean
     assert [h["id"] for h in _internal(rt, SYSTEM, "profil").hits] == [published.id]
 
 

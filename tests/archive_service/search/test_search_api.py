@@ -59,3 +59,25 @@ def test_public_search_is_rate_limited(client, rt) -> None:  # type: ignore[no-u
     assert response.mimetype == "application/problem+json"
     assert int(response.headers["Retry-After"]) >= 1
     assert response.get_json()["detail_en"].startswith("Too many requests")
+
+
+def test_an_outdated_index_answers_503_until_init_rebuilds_it(client, make_record, rt, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from click.testing import CliRunner
+
+    from archive_service.cli import main
+
+    record = make_record("dipublikasikan", title="Statistik sektoral")
+    public = rt.search.index(indexing.PUBLIC)
+    gen_dir = public.dir / (public.dir / "CURRENT").read_text().strip()
+    (gen_dir / "arsip-schema.json").write_text('{"schema_version": 0}')
+    public._index = None  # as a process starting after the upgrade would open it
+    response = client.get("/api/v1/public/search?q=statistik")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["detail_en"].startswith("Search is unavailable")
+    monkeypatch.setenv("ARSIP_DATA_DIR", str(settings.data_dir))
+    monkeypatch.setenv("ARSIP_DATABASE_URL", settings.database_url)
+    result = CliRunner().invoke(main, ["init"], catch_exceptions=False)
+    assert "public index rebuilt" in result.output
+    body = client.get("/api/v1/public/search?q=statistik").get_json()
+    assert [h["id"] for h in body["hits"]] == [record.id]

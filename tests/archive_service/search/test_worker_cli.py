@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 
 from archive_service.cli import main
 from archive_service.db import Extraction, OutboxEvent
-from archive_service.services import indexing, records
+from archive_service.services import index_rebuild, indexing, records
 from archive_service.services.uploads import Upload
 from archive_service.storage import stage_stream
 from indexer.model import IndexDocument
@@ -76,7 +76,7 @@ def test_killing_the_worker_mid_batch_loses_nothing(rt, accounts, env) -> None: 
     verified = run("index", "verify")
     assert verified.exit_code == 0, verified.output
     assert "internal: bersih / clean" in verified.output
-    hits = indexing.verify(rt, indexing.INTERNAL)
+    hits = index_rebuild.verify(rt, indexing.INTERNAL)
     assert hits.expected == len(ids) and hits.clean
     found = run("search", '"kata7unik"')  # quoted: exactly this word, no typo tolerance
     assert "1 hasil/results" in found.output

@@ -168,11 +168,12 @@ def test_access_filter_limits_hits_totals_and_facets(engine: SearchEngine) -> No
     assert ix.search(SearchRequest(query="rencana")).total == 2
 
 
-def test_sort_by_date(index: SearchIndex) -> None:
-    newest = index.search(SearchRequest(query="", sort=Sort.DATE_DESC, limit=3))
-    assert [h.id for h in newest.hits] == [6, 4, 3]
-    oldest = index.search(SearchRequest(query="", sort=Sort.DATE_ASC, limit=2))
-    assert [h.id for h in oldest.hits] == [5, 1]
+def test_sort_by_date_puts_undated_records_last(index: SearchIndex) -> None:
+    index.upsert([doc(7, "Tanpa tanggal", doc_date=None)])
+    newest = index.search(SearchRequest(query="", sort=Sort.DATE_DESC, limit=10))
+    assert [h.id for h in newest.hits] == [6, 4, 3, 2, 1, 5, 7]
+    oldest = index.search(SearchRequest(query="", sort=Sort.DATE_ASC, limit=10))
+    assert [h.id for h in oldest.hits] == [5, 1, 2, 3, 4, 6, 7]
 
 
 def test_snippets_are_escaped_and_marked(index: SearchIndex) -> None:
