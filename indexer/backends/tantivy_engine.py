@@ -49,7 +49,7 @@ MAX_STORED_BODY = 1_000_000  # characters kept for snippets; the full text is th
 MIN_FUZZY_LEN = 5
 WRITER_HEAP = 64_000_000
 WRITER_WAIT_SECONDS = 10.0
-BUILD_HEAP = 256_000_000
+BUILD_HEAP = 200_000_000
 ID_WINDOW = 20_000  # ids per page when streaming (id, version) pairs
 RAW_FIELDS = {"kip_category": "kip_category", "unit": "unit", "class_top": "class_top", "file_type": "file_type"}
 
@@ -442,7 +442,7 @@ class TantivyBuild(IndexBuild):
         self.live = live
         self.gen = live._new_generation()
         self.index = tantivy.Index(live.schema, path=str(live.dir / self.gen))
-        self.writer = self.index.writer(heap_size=BUILD_HEAP, num_threads=2)
+        self.writer = self.index.writer(heap_size=BUILD_HEAP, num_threads=1)
         self.added = 0
 
     def add(self, docs: Iterable[IndexDocument | tantivy.Document]) -> int:
