@@ -58,13 +58,14 @@ def create_app(
     app.extensions["arsip_api"] = api
     problems.register(app)
 
-    from .api import accounts, dip, meta, records, search, workflow
+    from .api import accounts, dip, index_admin, meta, records, search, workflow
 
     api.register_blueprint(records.blp)
     api.register_blueprint(accounts.blp)
     api.register_blueprint(workflow.blp)
     api.register_blueprint(dip.blp)
     api.register_blueprint(search.blp)
+    api.register_blueprint(index_admin.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
 

@@ -81,3 +81,30 @@ def test_an_outdated_index_answers_503_until_init_rebuilds_it(client, make_recor
     assert "public index rebuilt" in result.output
     body = client.get("/api/v1/public/search?q=statistik").get_json()
     assert [h["id"] for h in body["hits"]] == [record.id]
+
+
+def test_admin_sees_failed_extractions_and_requeues_them(client, accounts, rt) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    from archive_service.services import records
+    from archive_service.services.uploads import Upload
+    from archive_service.storage import stage_stream
+
+    from .conftest import READY
+
+    broken = b"%PDF-1.7\n" + b"\x00rusak" * 100
+    staged = stage_stream(io.BytesIO(broken), rt.settings.staging_dir)
+    record = records.create_record(rt, accounts["pendukung"].actor, READY, [Upload("rusak.pdf", staged)])
+    indexing.drain(rt)
+    assert client.get("/api/v1/index/status", headers=accounts["ppid"].headers).status_code == 403
+    status = client.get("/api/v1/index/status", headers=accounts["admin"].headers).get_json()
+    assert status["indexes"]["internal"] == 1
+    assert [x["state"] for x in status["extractions"]] == ["failed"]
+    assert status["extractions"][0]["error"].startswith("corrupt")
+    retried = client.post("/api/v1/index/extractions/retry", headers=accounts["admin"].headers)
+    assert retried.status_code == 202 and retried.get_json() == {"files": 1, "records": 1}
+    assert indexing.backlog(rt)["pending"] == 1
+    indexing.drain(rt)  # the worker tries again: still corrupt, counted
+    status = client.get("/api/v1/index/status", headers=accounts["admin"].headers).get_json()
+    assert status["extractions"][0]["attempts"] == 2 and status["outbox"] == {"pending": 0, "dead": 0}
+    assert record.id
