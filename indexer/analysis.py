@@ -250,4 +250,5 @@ def surface_words(text: str) -> Iterator[tuple[int, int, str]]:
     on its own.
     """
     for m in _WORD.finditer(text):
-        yield m.start(), m.end(), normalize(m.group())
+        word = m.group()
+        yield m.start(), m.end(), (word.lower() if word.isascii() else normalize(word))

@@ -10,6 +10,7 @@ small windows around those places are tokenised and checked with the analyser. T
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 from html import escape
@@ -69,20 +70,23 @@ class Highlighter:
         return self._render(text, 0, len(text), clip=False)
 
     def snippet(self, text: str, length: int = WINDOW_BEFORE + WINDOW_AFTER) -> str:
-        """The best window of ``text`` around matches; the start of the text when nothing matches."""
+        """The best window of ``text`` around matches; the start of the text when nothing matches.
+
+        Windows are scored by the number of *different* query needles whose regex matches fall inside them, from
+        the match offsets alone (C speed); only the chosen window is tokenised, checked and rendered."""
         if not text:
             return ""
         best: tuple[int, int] | None = None
-        best_score = 0
         if self.needle is not None:
-            for seen, m in enumerate(self.needle.finditer(text, 0, min(len(text), MAX_SCAN_CHARS))):
-                if seen >= MAX_CANDIDATES:
-                    break
-                start = max(0, m.start() - WINDOW_BEFORE)
-                end = min(len(text), m.start() + WINDOW_AFTER)
-                score = len({w for s, e, w in surface_words(text[start:end]) if self.matches(w)})
+            found = self.needle.finditer(text, 0, min(len(text), MAX_SCAN_CHARS))
+            hits = [(m.start(), m.group().lower()) for m in itertools.islice(found, MAX_CANDIDATES * 4)]
+            best_score = 0
+            for i, (start, _needle) in enumerate(hits[:MAX_CANDIDATES]):
+                limit = start + WINDOW_AFTER - WINDOW_BEFORE // 2
+                score = len({n for pos, n in hits[i:] if pos < limit})
                 if score > best_score:
-                    best, best_score = (start, end), score
+                    best_score = score
+                    best = (max(0, start - WINDOW_BEFORE // 2), min(len(text), start + WINDOW_AFTER))
         if best is None:
             return self._render(text, 0, min(len(text), length), clip=True)
         return self._render(text, best[0], best[1], clip=True)

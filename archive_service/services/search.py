@@ -118,16 +118,30 @@ def _search(rt: Runtime, index: str, request: SearchRequest) -> SearchResult:
         ) from exc
 
 
-def _records(session: Any, ids: list[int], public_only: bool = False) -> dict[int, Record]:
+_HIT_COLUMNS = (
+    Record.id,
+    Record.record_no,
+    Record.title,
+    Record.kip_category,
+    Record.classification_code,
+    Record.processing_unit,
+    Record.doc_date,
+    Record.publication_state,
+)
+
+
+def _records(session: Any, ids: list[int], public_only: bool = False) -> dict[int, Any]:
+    """The current database row (only the columns a hit shows) of each hit; for the public index, only of hits
+    that are still published and open. Rows, not ORM objects: this runs on every search."""
     if not ids:
         return {}
-    q = select(Record).where(Record.id.in_(ids))
+    q = select(*_HIT_COLUMNS).where(Record.id.in_(ids))
     if public_only:
         q = q.where(indexing.public_condition())
-    return {r.id: r for r in session.execute(q).scalars()}
+    return {row.id: row for row in session.execute(q)}
 
 
-def _page(result: SearchResult, params: dict[str, Any], rows: dict[int, Record], url: str) -> SearchPage:
+def _page(result: SearchResult, params: dict[str, Any], rows: dict[int, Any], url: str) -> SearchPage:
     hits = []
     for hit in result.hits:
         record = rows.get(hit.id)

@@ -20,6 +20,7 @@ import shutil
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,9 @@ WRITER_WAIT_SECONDS = 10.0
 BUILD_HEAP = 200_000_000
 ID_WINDOW = 20_000  # ids per page when streaming (id, version) pairs
 RAW_FIELDS = {"kip_category": "kip_category", "unit": "unit", "class_top": "class_top", "file_type": "file_type"}
+
+
+_FACET_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="arsip-facets")
 
 
 class WriterBusy(SearchBackendError):
@@ -291,12 +295,15 @@ class TantivyIndex(SearchIndex):
         with self._lock:
             index = self._current()
             searcher = index.searcher()
-        query = self._build_query(parsed, request)
+        query = self._build_query(parsed, request, searcher)
         limit = max(0, min(request.limit, 1000))
         kwargs: dict[str, Any] = {"limit": max(limit, 1), "count": True, "offset": max(0, request.offset)}
         if request.sort is not Sort.RELEVANCE:
             kwargs["order_by_field"] = "date_asc" if request.sort is Sort.DATE_ASC else "date"
             kwargs["order"] = tantivy.Order.Asc if request.sort is Sort.DATE_ASC else tantivy.Order.Desc
+        # Facets need a second pass over every match; tantivy releases the GIL, so it runs beside the top-k search
+        # and the snippets instead of after them.
+        facets_job = _FACET_POOL.submit(self._facets, searcher, query) if request.facets else None
         result = searcher.search(query, **kwargs)
         pairs = result.hits[:limit]
         addrs = [a for _, a in pairs]
@@ -312,7 +319,7 @@ class TantivyIndex(SearchIndex):
                 hit.snippet = highlighter.snippet((stored.get_first("body") or b"").decode())
                 hit.title_highlighted = highlighter.highlight_all(title)
             hits.append(hit)
-        facets = self._facets(searcher, query) if request.facets else {}
+        facets = facets_job.result() if facets_job is not None else {}
         return SearchResult(
             total=int(result.count or 0),
             hits=hits,
@@ -331,12 +338,12 @@ class TantivyIndex(SearchIndex):
         return out
 
     # ---- query translation ------------------------------------------------------------------------------------
-    def _build_query(self, parsed: ParsedQuery, request: SearchRequest) -> tantivy.Query:
+    def _build_query(self, parsed: ParsedQuery, request: SearchRequest, searcher: tantivy.Searcher) -> tantivy.Query:
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for group in parsed.must:
-            clauses.append((tantivy.Occur.Must, self._any_of(group)))
+            clauses.append((tantivy.Occur.Must, self._any_of(group, searcher)))
         for leaf in parsed.must_not:
-            clauses.append((tantivy.Occur.MustNot, self._leaf(leaf)))
+            clauses.append((tantivy.Occur.MustNot, self._leaf(leaf, searcher)))
         for name, values in request.filters.items():
             if values:
                 clauses.append((tantivy.Occur.Must, self._filter(name, values)))
@@ -367,12 +374,12 @@ class TantivyIndex(SearchIndex):
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, field, values)
 
-    def _any_of(self, group: AnyOf) -> tantivy.Query:
+    def _any_of(self, group: AnyOf, searcher: tantivy.Searcher) -> tantivy.Query:
         if len(group.options) == 1:
-            return self._leaf(group.options[0])
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, self._leaf(leaf)) for leaf in group.options])
+            return self._leaf(group.options[0], searcher)
+        return _should([self._leaf(leaf, searcher) for leaf in group.options])
 
-    def _leaf(self, leaf: Leaf) -> tantivy.Query:
+    def _leaf(self, leaf: Leaf, searcher: tantivy.Searcher) -> tantivy.Query:
         field = leaf.field
         if field == "codes":
             return tantivy.Query.term_query(self.schema, "codes", analysis.normalize(leaf.text).strip())
@@ -390,12 +397,19 @@ class TantivyIndex(SearchIndex):
             if not tokens:
                 return _nothing()
             pattern = _regex_escape(tokens[0]) + ".*"
-            fields = ["title_exact"] if title_only else ["exact", "title_exact"]
-            return _should([tantivy.Query.regex_query(self.schema, f, pattern) for f in fields])
+            return tantivy.Query.regex_query(self.schema, "title_exact" if title_only else "exact", pattern)
         assert isinstance(leaf, Term)
-        return self._word(leaf.text, title_only)
+        return self._word(leaf.text, title_only, searcher)
 
-    def _word(self, word: str, title_only: bool) -> tantivy.Query:
+    def _word(self, word: str, title_only: bool, searcher: tantivy.Searcher) -> tantivy.Query:
+        """One typed word: any of its candidate stems (BM25), a match in the title ranked higher.
+
+        The word as typed is not scored separately: that clause ran over the largest posting lists and cost 40% of
+        a common word's query; stems already rank every form of the word by frequency (benchmarks/search_latency).
+
+        Typo tolerance (edit distance 1 for words of 5+ letters) applies only to a word that occurs nowhere in the
+        index as typed: a fuzzy term expands to every neighbour in the dictionary and was the costliest clause of
+        a common word's query, while a word that exists is, by definition, not a typo to correct."""
         tokens = analysis.exact_tokens(word)
         options: list[tantivy.Query] = []
         if not title_only and analysis.is_code(word):
@@ -409,26 +423,29 @@ class TantivyIndex(SearchIndex):
             return _should(options) if options else _nothing()
         token = tokens[0]
         stems = analysis.query_word_stems(token)
-        stem_fields = [("title_stem", 2.0)] if title_only else [("stem", 1.0), ("title_stem", 2.0)]
-        exact_fields = [("title_exact", 3.0)] if title_only else [("exact", 1.5), ("title_exact", 3.0)]
-        for f, boost in stem_fields:
-            for stem in stems:
-                options.append(tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, f, stem), boost))
-        for f, boost in exact_fields:
-            options.append(tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, f, token), boost))
-        if len(token) >= MIN_FUZZY_LEN and not token.isdigit():
-            f = "title_exact" if title_only else "exact"
-            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, f, token, distance=1, transposition_cost_one=True)
+        stem_field, exact_field = ("title_stem", "title_exact") if title_only else ("stem", "exact")
+        if len(stems) == 1:
+            options.append(tantivy.Query.term_query(self.schema, stem_field, stems[0]))
+        else:  # one scorer for all candidate stems instead of one each: scoring is what a common word costs
+            options.append(tantivy.Query.term_set_query(self.schema, stem_field, list(stems)))
+        if not title_only:
+            title = tantivy.Query.term_query(self.schema, "title_stem", stems[0])
+            options.append(tantivy.Query.boost_query(title, 2.0))
+        if len(token) >= MIN_FUZZY_LEN and not token.isdigit() and searcher.doc_freq(exact_field, token) == 0:
+            fuzzy = tantivy.Query.fuzzy_term_query(
+                self.schema, exact_field, token, distance=1, transposition_cost_one=True
+            )
             options.append(tantivy.Query.boost_query(fuzzy, 0.3))
         return _should(options)
 
     def _phrase(self, tokens: list[str], title_only: bool) -> tantivy.Query:
+        """Words next to each other in the exact stream (which starts with the title, so titles count too)."""
         if not tokens:
             return _nothing()
-        fields = ["title_exact"] if title_only else ["exact", "title_exact"]
+        field = "title_exact" if title_only else "exact"
         if len(tokens) == 1:
-            return _should([tantivy.Query.term_query(self.schema, f, tokens[0]) for f in fields])
-        return _should([tantivy.Query.phrase_query(self.schema, f, tokens) for f in fields])
+            return tantivy.Query.term_query(self.schema, field, tokens[0])
+        return tantivy.Query.phrase_query(self.schema, field, tokens)
 
     # ---- rebuilding -------------------------------------------------------------------------------------------
     def begin_rebuild(self) -> TantivyBuild:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from archive_service.services import indexing
+from schemas.search import SearchResultSchema
 
 
 def test_internal_search_needs_a_token(client) -> None:  # type: ignore[no-untyped-def]
@@ -22,6 +23,7 @@ def test_internal_search_returns_hits_facets_and_pages(client, accounts, make_re
     )
     assert response.status_code == 200
     body = response.get_json()
+    assert SearchResultSchema().validate(body) == {}  # the documented shape, although it is serialised directly
     assert body["total"] == 2 and body["pages"] == 2 and len(body["hits"]) == 1
     assert {f["value"] for f in body["facets"]["class_top"]} == {"500", "900"}
     filtered = client.get(
