@@ -90,10 +90,14 @@ def stem_tokens(text: str) -> list[str]:
 def analyze(text: str) -> tuple[list[str], list[str]]:
     """Both streams of ``text``: (exact words, candidate stems). Normalises once.
 
-    Written for speed (the indexer's hottest code): two C-level ``findall`` passes, and the stems looked up per
+    Written for speed (the indexer's hottest code): ``str.translate`` + ``split`` in C, and the stems looked up per
     token in a dict whose misses compute them, chained in C. The exact stream splits hyphenated words into their
     parts; the stem stream takes each hyphenated word whole, so a reduplication counts once."""
-    words, parts = _split(normalize(text))
+    return _analyze_normalized(normalize(text))
+
+
+def _analyze_normalized(norm: str) -> tuple[list[str], list[str]]:
+    words, parts = _split(norm)
     exact = parts if max(map(len, parts), default=0) <= MAX_TOKEN_LEN else [w for w in parts if len(w) <= MAX_TOKEN_LEN]
     stems = list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, words)))
     if len(_TOKEN_STEMS) > _TOKEN_CACHE_MAX:  # bounded: hostile text full of unique tokens cannot grow it for ever
@@ -115,7 +119,7 @@ def _split(norm: str) -> tuple[list[str], list[str]]:
     faster than a Unicode regex; text with other non-ASCII characters takes the regex, which knows every script."""
     spaced = norm.translate(_WORDS_TABLE)
     if spaced.isascii():
-        return [w for w in spaced.split() if w.strip("-")], norm.translate(_PARTS_TABLE).split()
+        return spaced.split(), norm.translate(_PARTS_TABLE).split()  # a lone "-" token has no stems: harmless
     return _WORD.findall(norm), _PART.findall(norm)
 
 
@@ -150,8 +154,9 @@ class Analyzed:
 
     @classmethod
     def of(cls, text: str) -> Analyzed:
-        exact, stems = analyze(text)
-        return cls(" ".join(exact), " ".join(stems), tuple(codes(text)))
+        norm = normalize(text)  # once for both streams and the codes: on a long document it is a large share
+        exact, stems = _analyze_normalized(norm)
+        return cls(" ".join(exact), " ".join(stems), tuple(_codes_normalized(norm)))
 
     @classmethod
     def join(cls, parts: list[Analyzed]) -> Analyzed:
@@ -205,8 +210,14 @@ def codes(text: str) -> list[str]:
     checking those few is much faster than running a pattern at every position of a long document."""
     if "/" not in text and "." not in text:
         return []
+    return _codes_normalized(normalize(text))
+
+
+def _codes_normalized(norm: str) -> list[str]:
+    if "/" not in norm and "." not in norm:
+        return []
     found: dict[str, None] = {}
-    for token in normalize(text).split():
+    for token in norm.split():
         if "/" in token or "." in token:
             code = _as_code(token)
             if code is not None:
