@@ -68,22 +68,23 @@ def test_every_corpus_document_is_found_by_its_own_text(rt, ingested) -> None:  
     Eight documents have no words in their text layer: the 5 scanned PDFs have none at all, and 3 laws have one in a
     broken font encoding (``!"# !$ !%&``), which the extractor treats as missing. All 8 are OCRed (the 3 long ones
     only on their first 2 pages, to keep the test short) and must then be found by words of their text."""
-    no_words = _found_by_phrase(rt, ingested)
+    no_words, df = _found_by_phrase(rt, ingested)
     scanned = {r["sha256"] for r in ingested if r["has_text"] == "no"}
     with rt.db.read() as session:
         by_record = dict(session.execute(select(RecordFile.record_id, RecordFile.blob_sha256)).all())
     broken = {by_record[rid] for rid in no_words} - scanned
     assert len(scanned) == 5 and len(broken) == 3, (scanned, broken)
-    _found_after_ocr(rt, scanned, expect_complete=True)
+    _found_after_ocr(rt, scanned, df, expect_complete=True)
     shared = rt._extractor
     with ExtractionPool(workers=2, ocr=True, max_ocr_pages=2, analyze=True) as first_pages:
         rt._extractor = first_pages
-        _found_after_ocr(rt, broken, expect_complete=False)
+        _found_after_ocr(rt, broken, df, expect_complete=False)
     rt._extractor = shared
 
 
-def _found_by_phrase(rt, ingested) -> list[int]:  # type: ignore[no-untyped-def]
-    """Search each document by a rare phrase of its own text; returns the records whose text has no words."""
+def _found_by_phrase(rt, ingested) -> tuple[list[int], Counter[str]]:  # type: ignore[no-untyped-def]
+    """Search each document by a rare phrase of its own text; returns the records whose text has no words, and
+    the document frequency of every word (to pick rare phrases later)."""
     with rt.db.read() as session:
         pairs = session.execute(
             select(Record.id, Extraction.text_sha256, Extraction.state)
@@ -106,10 +107,10 @@ def _found_by_phrase(rt, ingested) -> list[int]:  # type: ignore[no-untyped-def]
             missed.append((rid, phrase))
     assert missed == []
     assert checked + len(skipped) == len(ingested)
-    return skipped
+    return skipped, df
 
 
-def _found_after_ocr(rt, shas: set[str], *, expect_complete: bool) -> None:  # type: ignore[no-untyped-def]
+def _found_after_ocr(rt, shas: set[str], df: Counter[str], *, expect_complete: bool) -> None:  # type: ignore[no-untyped-def]
     with rt.db.read() as session:
         states = dict(session.execute(select(Extraction.blob_sha256, Extraction.state)).all())
     assert {states[sha] for sha in shas} == {"ocr_pending"}  # archived and marked, not failed
@@ -127,7 +128,7 @@ def _found_after_ocr(rt, shas: set[str], *, expect_complete: bool) -> None:  # t
         text = indexing.read_text(rt, text_sha)
         words = set(exact_tokens(text))
         assert ocr_pages > 0 and len(COMMON & words) >= 3, (rid, text[:200])
-        rare = sorted((w for w in words if len(w) >= 8 and w.isalpha()), key=lambda w: (-len(w), w))[:3]
-        for word in rare:
-            page = search.internal_search(rt, SYSTEM, {"q": word, "per_page": 100, "facets": False})
-            assert rid in {h["id"] for h in page.hits}, (rid, word)
+        phrase = _phrase(text, df)
+        assert phrase is not None, (rid, text[:200])
+        page = search.internal_search(rt, SYSTEM, {"q": f'"{phrase}"', "per_page": 100, "facets": False})
+        assert rid in {h["id"] for h in page.hits}, (rid, phrase)
