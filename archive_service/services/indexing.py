@@ -156,14 +156,14 @@ def pending_blobs(rt: Runtime, shas: Iterable[str] | None = None, *, retry_faile
 
 
 def extract_blobs(
-    rt: Runtime, shas: list[str], on_done: Callable[[str, Analyzed | None], None] | None = None
+    rt: Runtime, shas: list[str], on_done: Callable[[str, ExtractedText | None], None] | None = None
 ) -> ExtractStats:
     """Extract each blob in the pool (streamed, limited), store its text blob and the extraction row.
 
-    ``on_done(sha, analysis)`` is called after each blob is recorded, so the caller can index the records whose
-    files are all done while the pool goes on. A feeder thread keeps the pool's workers supplied meanwhile: the
-    pool hands a worker its next file only when asked, and the caller's indexing would otherwise leave them idle
-    (this overlap is most of what makes ingest fast, see benchmarks/ingest_corpus.py)."""
+    ``on_done(sha, extraction or None)`` is called after each blob is recorded, so the caller can index the
+    records whose files are all done while the pool goes on. A feeder thread keeps the pool's workers supplied
+    meanwhile (the pool hands a worker its next file only when asked). On the corpus the pool itself is the
+    bottleneck: see benchmarks/ingest_corpus.py."""
     stats = ExtractStats()
     if not shas:
         return stats
@@ -184,19 +184,19 @@ def extract_blobs(
             for sha in ordered
         )
         for sha, outcome in _fed(rt.extractor.map_unordered(items)):
-            analysis: Analyzed | None = None
+            extracted: ExtractedText | None = None
             if isinstance(outcome, ExtractionFailed):
                 _record_failure(rt, sha, outcome)
                 stats.failed += 1
             else:
                 state = _record_text(rt, sha, outcome)
                 setattr(stats, state, getattr(stats, state) + 1)
-                analysis = outcome.analyzed
-                if analysis is not None:
-                    stats.analyzed[sha] = analysis
+                extracted = outcome
+                if outcome.analyzed is not None and on_done is None:
+                    stats.analyzed[sha] = outcome.analyzed
             _drop_temp(Path(tmp), sha)
             if on_done is not None:
-                on_done(sha, analysis)
+                on_done(sha, extracted)
     stats.seconds = time.perf_counter() - started
     return stats
 
@@ -321,13 +321,18 @@ def read_text(rt: Runtime, text_sha: str) -> str:
 
 
 def record_texts(
-    rt: Runtime, session: Session, records: list[Record], analyzed: dict[str, Analyzed] | None = None
+    rt: Runtime,
+    session: Session,
+    records: list[Record],
+    analyzed: dict[str, Analyzed] | None = None,
+    known: dict[str, str] | None = None,
 ) -> dict[int, tuple[str, Analyzed | None]]:
     """Each record's body (the extracted text of its files, joined) and, when the pool already analysed every one
-    of its files, the joined analysis; records without text get an empty body."""
+    of its files, the joined analysis; records without text get an empty body. ``known`` holds texts just
+    extracted, so they are not read back from their blobs."""
     analyzed = analyzed or {}
-    shas = {f.blob_sha256 for r in records for f in r.files}
-    texts: dict[str, str] = {}
+    texts: dict[str, str] = dict(known or {})
+    shas = {f.blob_sha256 for r in records for f in r.files} - texts.keys()
     if shas:
         rows = session.execute(
             select(Extraction.blob_sha256, Extraction.text_sha256).where(
@@ -376,31 +381,37 @@ def sync_records(rt: Runtime, ids: Iterable[int], *, extract: bool = True) -> No
             holders.setdefault(sha, []).append(rid)
     ready = [rid for rid in wanted if rid not in waiting]
     analyzed: dict[str, Analyzed] = {}
+    known: dict[str, str] = {}
 
-    def done(sha: str, analysis: Analyzed | None) -> None:
-        if analysis is not None:
-            analyzed[sha] = analysis
+    def done(sha: str, extracted: ExtractedText | None) -> None:
+        if extracted is not None:
+            known[sha] = extracted.text
+            if extracted.analyzed is not None:
+                analyzed[sha] = extracted.analyzed
         for rid in holders.get(sha, []):
             waiting[rid].discard(sha)
             if not waiting[rid]:
                 ready.append(rid)
         if len(ready) >= INDEX_CHUNK:
-            _index_records(rt, ready, analyzed)
-            for rid in ready:  # their analyses are in the index now: free the memory
+            _index_records(rt, ready, analyzed, known)
+            for rid in ready:  # their texts are in the index now: free the memory
                 for sha_done in shas_of.get(rid, []):
                     analyzed.pop(sha_done, None)
+                    known.pop(sha_done, None)
             ready.clear()
 
     extract_blobs(rt, sorted(todo), on_done=done)
     if ready:
-        _index_records(rt, ready, analyzed)
+        _index_records(rt, ready, analyzed, known)
 
 
-def _index_records(rt: Runtime, ids: list[int], analyzed: dict[str, Analyzed]) -> None:
+def _index_records(
+    rt: Runtime, ids: list[int], analyzed: dict[str, Analyzed], known: dict[str, str] | None = None
+) -> None:
     internal, public = rt.search.index(INTERNAL), rt.search.index(PUBLIC)
     with rt.db.read() as session:
         records = list(session.execute(select(Record).where(Record.id.in_(ids))).scalars())
-        texts = record_texts(rt, session, records, analyzed)
+        texts = record_texts(rt, session, records, analyzed, known)
     found = {r.id for r in records}
     docs = [document_for(r, *texts[r.id]) for r in records]
     internal.upsert(docs)
