@@ -43,7 +43,7 @@ import signal
 import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
@@ -87,6 +87,22 @@ def classify(exc: BaseException) -> ExtractionFailed:
     return ExtractionFailed("corrupt", f"{type(exc).__name__}: {exc}"[:500])
 
 
+def _extract(path: Path, mime: str, options: _Options, progress: Callable[[], None] | None) -> Extraction:
+    """One file, as a worker (or the in-process mode) runs it: extract, then analyse when asked to."""
+    result = extract_file(
+        path,
+        mime,
+        ocr=options.ocr,
+        ocr_lang=options.ocr_lang,
+        max_ocr_pages=options.max_ocr_pages,
+        ocr_timeout_s=options.ocr_timeout_s,
+        progress=progress,
+    )
+    if options.analyze:  # analysed here, in parallel, instead of in the indexing process
+        result = dataclasses.replace(result, analyzed=Analyzed.of(result.text))
+    return result
+
+
 # -- the worker process ----------------------------------------------------------------------------------------
 
 
@@ -119,17 +135,7 @@ def _worker_main(conn: Connection, options: _Options) -> None:
         path, mime = task
         message: tuple[Any, ...]
         try:
-            result = extract_file(
-                Path(path),
-                mime,
-                ocr=options.ocr,
-                ocr_lang=options.ocr_lang,
-                max_ocr_pages=options.max_ocr_pages,
-                ocr_timeout_s=options.ocr_timeout_s,
-                progress=progress,
-            )
-            if options.analyze:  # analysed here, in parallel, instead of in the indexing process
-                result = dataclasses.replace(result, analyzed=Analyzed.of(result.text))
+            result = _extract(Path(path), mime, options, progress)
             message = ("ok", result)
         except BaseException as exc:  # everything is reported; the parent decides what it means
             failure = classify(exc)
@@ -284,33 +290,8 @@ class ExtractionPool:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    # -- in-process mode -----------------------------------------------------------------------------------------
-
-    def _map_in_process(
-        self, items: Iterable[tuple[K, Path, str]]
-    ) -> Iterator[tuple[K, Extraction | ExtractionFailed]]:
-        for key, path, mime in items:
-            result: Extraction | ExtractionFailed
-            try:
-                result = extract_file(
-                    Path(path),
-                    mime,
-                    ocr=self.ocr,
-                    ocr_lang=self.ocr_lang,
-                    max_ocr_pages=self.max_ocr_pages,
-                    ocr_timeout_s=self.timeout_s,
-                )
-                if self.analyze:
-                    result = dataclasses.replace(result, analyzed=Analyzed.of(result.text))
-            except Exception as exc:
-                result = classify(exc)
-            yield key, result
-
-    # -- workers -------------------------------------------------------------------------------------------------
-
-    def _spawn(self) -> _Worker:
-        tmpdir = tempfile.mkdtemp(prefix="arsip-extract-")
-        options = _Options(
+    def _options(self, tmpdir: str) -> _Options:
+        return _Options(
             ocr=self.ocr,
             ocr_lang=self.ocr_lang,
             max_ocr_pages=self.max_ocr_pages,
@@ -320,6 +301,25 @@ class ExtractionPool:
             tmpdir=tmpdir,
             analyze=self.analyze,
         )
+
+    # -- in-process mode -----------------------------------------------------------------------------------------
+
+    def _map_in_process(
+        self, items: Iterable[tuple[K, Path, str]]
+    ) -> Iterator[tuple[K, Extraction | ExtractionFailed]]:
+        for key, path, mime in items:
+            result: Extraction | ExtractionFailed
+            try:
+                result = _extract(Path(path), mime, self._options(tmpdir=""), None)
+            except Exception as exc:
+                result = classify(exc)
+            yield key, result
+
+    # -- workers -------------------------------------------------------------------------------------------------
+
+    def _spawn(self) -> _Worker:
+        tmpdir = tempfile.mkdtemp(prefix="arsip-extract-")
+        options = self._options(tmpdir)
         parent_conn, child_conn = self._ctx.Pipe(duplex=True)
         process = self._ctx.Process(target=_worker_main, args=(child_conn, options), name="arsip-extract", daemon=True)
         try:
