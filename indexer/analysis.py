@@ -18,6 +18,11 @@ Steps: Unicode NFKC normalisation, case folding and accent stripping; tokenising
   laws, decrees and letters (``14/2008``, ``TT/2026/01/0001``) kept whole.
 
 Every function is pure and cached where words repeat; the indexer calls them millions of times.
+
+Cost: on the corpus ingest (benchmarks/ingest_corpus.py) the machine is CPU-bound, and this module's work — plus
+shipping its token strings from the extraction workers to tantivy, which splits them again — is most of what ingest
+spends beyond text extraction. The next saving is to let tantivy tokenise the exact stream itself (a registered
+tokenizer with the same normalisation, ``Index.register_tokenizer``) and keep only the candidate stems here.
 """
 
 from __future__ import annotations
