@@ -27,7 +27,7 @@ from archive_service.db import Record
 from archive_service.services import workflow as svc
 from archive_service.workcalendar import DEFAULT_HOLIDAYS_FILE, SlaUnit
 from archive_service.workflow.table import ARCHIVAL_FIELDS, DIP_FIELDS, STEPS, TRANSITIONS
-from schemas.enums import PUBLICATION_STATE_LABELS, PublicationState
+from schemas.enums import OPEN_KIP_CATEGORIES, PUBLICATION_STATE_LABELS, PublicationState
 
 WORKFLOW_MD = Path(__file__).with_name("workflow.md")
 PACKAGE_ROOT = Path(archive_service.__file__).resolve().parent.parent
@@ -81,7 +81,7 @@ GUARD_TEXT: dict[str, str] = {
     "(or `period_start`)",
     "proposed_category": "the request names a `kip_category`",
     "reason": "the request gives a `reason`; it is kept as `state_reason` and as the control-card note",
-    "open_category": f"the request's `kip_category` is an open one ({_codes(svc.OPEN_CATEGORIES)})",
+    "open_category": f"the request's `kip_category` is an open one ({_codes(OPEN_KIP_CATEGORIES)})",
     "security_biasa": "the record's `security_class` is `biasa_terbuka` (otherwise 409)",
     "exemption": "Pasal 17 ground, legal basis, decree number and consequence test (its signed sheet must be a file "
     "of this record) are given, with an `exemption_until` in the future, or `exemption_no_expiry` for grounds "

@@ -24,6 +24,7 @@ __all__ = [
     "KIP_CATEGORY_LABELS",
     "LABELS",
     "MEDIA_LABELS",
+    "OPEN_KIP_CATEGORIES",
     "PUBLICATION_STATE_LABELS",
     "QUANTITY_UNIT_LABELS",
     "ROLE_LABELS",
@@ -167,6 +168,12 @@ class KipCategory(StrEnum):
     SERTA_MERTA = "serta_merta"
     SETIAP_SAAT = "setiap_saat"
     DIKECUALIKAN = "dikecualikan"
+
+
+# The three categories of open information (UU 14/2008 Pasal 9-11): determination, publication and search agree on it.
+OPEN_KIP_CATEGORIES: frozenset[KipCategory] = frozenset(
+    {KipCategory.BERKALA, KipCategory.SERTA_MERTA, KipCategory.SETIAP_SAAT}
+)
 
 
 KIP_CATEGORY_LABELS: dict[KipCategory, Label] = {

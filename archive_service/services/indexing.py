@@ -35,7 +35,7 @@ from indexer.analysis import Analyzed
 from indexer.extract import Extraction as ExtractedText
 from indexer.extract import ExtractionFailed
 from indexer.model import IndexDocument
-from schemas.enums import KipCategory, PublicationState, SecurityClass
+from schemas.enums import OPEN_KIP_CATEGORIES, PublicationState, SecurityClass
 
 from ..db import Blob, Extraction, OutboxEvent, Record, RecordFile
 from ..db.types import utcnow
@@ -51,7 +51,6 @@ INDEXES = (INTERNAL, PUBLIC)
 TEXT_MIME = "application/vnd.arsip.text+json"
 MAX_ATTEMPTS = 8  # an outbox row that fails this often is parked (dead letter) for an admin
 MAX_BACKOFF = timedelta(minutes=10)
-OPEN_CATEGORIES = (KipCategory.BERKALA, KipCategory.SERTA_MERTA, KipCategory.SETIAP_SAAT)
 MAX_INDEXED_CHARS = 20_000_000  # per record: a bound on memory for pathological files; the blob keeps everything
 READ_CHUNK = 500
 INDEX_CHUNK = 64  # records indexed (one commit) at a time while the pool extracts the rest
@@ -62,7 +61,7 @@ def public_condition() -> ColumnElement[bool]:
     """SQL for "published and open": the only records the public index, pages and downloads may ever show."""
     return and_(
         Record.publication_state == str(PublicationState.DIPUBLIKASIKAN),
-        Record.kip_category.in_([str(c) for c in OPEN_CATEGORIES]),
+        Record.kip_category.in_(sorted(str(c) for c in OPEN_KIP_CATEGORIES)),
         Record.security_class == str(SecurityClass.BIASA_TERBUKA),
     )
 
@@ -70,7 +69,7 @@ def public_condition() -> ColumnElement[bool]:
 def is_public(record: Record) -> bool:
     return (
         record.publication_state == PublicationState.DIPUBLIKASIKAN
-        and record.kip_category in OPEN_CATEGORIES
+        and record.kip_category in OPEN_KIP_CATEGORIES
         and record.security_class == SecurityClass.BIASA_TERBUKA
     )
 

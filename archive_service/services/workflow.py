@@ -18,7 +18,7 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from schemas.enums import ExemptionGround, KipCategory
+from schemas.enums import OPEN_KIP_CATEGORIES, ExemptionGround, KipCategory
 from schemas.enums import PublicationState as S
 from schemas.workflow import TransitionRequestSchema
 
@@ -34,7 +34,6 @@ from .records import _check_version, _stale, get_record, load_visible, next_coun
 
 log = logging.getLogger(__name__)
 
-OPEN_CATEGORIES = {KipCategory.BERKALA, KipCategory.SERTA_MERTA, KipCategory.SETIAP_SAAT}
 NO_EXPIRY_GROUNDS = {ExemptionGround.G, ExemptionGround.H}
 EXEMPTION_REVIEW_LEAD = timedelta(days=30)  # the PPID is asked to review this long before an exemption ends
 WORKFLOW_FIELDS = (
@@ -111,7 +110,7 @@ def guard_reason(ctx: Context) -> None:
 
 def guard_open_category(ctx: Context) -> None:
     category = ctx.payload.get("kip_category")
-    if category not in OPEN_CATEGORIES:
+    if category not in OPEN_KIP_CATEGORIES:
         raise ValidationFailed(
             errors={
                 "kip_category": [
