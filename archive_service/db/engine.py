@@ -78,3 +78,15 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+
+def upsert_insert(session: Session):  # type: ignore[no-untyped-def]
+    """The dialect's ``insert`` construct, which has ``on_conflict_do_nothing``/``on_conflict_do_update`` on both
+    PostgreSQL and SQLite (the generic ``insert`` has neither)."""
+    if session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        return pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert

@@ -47,7 +47,7 @@ def requeue_extractions(rt: Runtime, actor: Actor) -> dict[str, int]:
     with rt.db.write() as session:
         shas = list(
             session.execute(
-                select(Extraction.blob_sha256).where(Extraction.state.in_(["failed", "ocr_pending"]))
+                select(Extraction.blob_sha256).where(Extraction.state.in_(indexing.RETRYABLE_STATES))
             ).scalars()
         )
         if not shas:

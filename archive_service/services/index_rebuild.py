@@ -26,7 +26,7 @@ from indexer.model import IndexDocument, IndexedVersion
 from ..config import Settings
 from ..db import OutboxEvent, Record
 from ..runtime import Runtime
-from .indexing import INDEXES, PUBLIC, READ_CHUNK, document_for, public_condition, record_texts, sync_records
+from .indexing import INDEXES, PUBLIC, document_for, public_condition, record_texts, sync_in_chunks
 
 RANGE_SIZE = 2000  # records per task handed to a worker process
 PARALLEL_FROM = 20_000  # below this many records, starting worker processes costs more than it saves
@@ -213,5 +213,4 @@ def _replay_since(rt: Runtime, mark: int) -> None:
                 .distinct()
             ).scalars()
         )
-    for i in range(0, len(ids), READ_CHUNK):
-        sync_records(rt, ids[i : i + READ_CHUNK], extract=False)
+    sync_in_chunks(rt, ids)

@@ -21,14 +21,12 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from indexer.analysis import Analyzed
@@ -38,6 +36,7 @@ from indexer.model import IndexDocument
 from schemas.enums import OPEN_KIP_CATEGORIES, PublicationState, SecurityClass
 
 from ..db import Blob, Extraction, OutboxEvent, Record, RecordFile
+from ..db.engine import upsert_insert
 from ..db.types import utcnow
 from ..runtime import Runtime
 from .uploads import lock_blob
@@ -53,6 +52,7 @@ MAX_ATTEMPTS = 8  # an outbox row that fails this often is parked (dead letter) 
 MAX_BACKOFF = timedelta(minutes=10)
 MAX_INDEXED_CHARS = 20_000_000  # per record: a bound on memory for pathological files; the blob keeps everything
 READ_CHUNK = 500
+RETRYABLE_STATES = ("failed", "ocr_pending")  # extraction states an admin sees and may send back to the queue
 INDEX_CHUNK = 64  # records indexed (one commit) at a time while the pool extracts the rest
 
 
@@ -129,16 +129,11 @@ class ExtractStats:
     ocr_pending: int = 0
     unsupported: int = 0
     seconds: float = 0.0
-    analyzed: dict[str, Analyzed] = field(default_factory=dict, repr=False)  # sha → text analysed by the pool
-
-
-def _upsert(session: Session):  # type: ignore[no-untyped-def]
-    return pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
 def pending_blobs(rt: Runtime, shas: Iterable[str] | None = None, *, retry_failed: bool = False) -> list[str]:
     """Blobs of record files that still need text: no extraction row yet, or pending (or failed, on retry)."""
-    states = ["pending", "failed", "ocr_pending"] if retry_failed else ["pending"]
+    states = ["pending", *RETRYABLE_STATES] if retry_failed else ["pending"]
     with rt.db.read() as session:
         q = (
             select(RecordFile.blob_sha256)
@@ -191,8 +186,6 @@ def extract_blobs(
                 state = _record_text(rt, sha, outcome)
                 setattr(stats, state, getattr(stats, state) + 1)
                 extracted = outcome
-                if outcome.analyzed is not None and on_done is None:
-                    stats.analyzed[sha] = outcome.analyzed
             _drop_temp(Path(tmp), sha)
             if on_done is not None:
                 on_done(sha, extracted)
@@ -269,46 +262,43 @@ def _record_text(rt: Runtime, sha: str, extracted: ExtractedText) -> str:
     text_sha, size, _created = rt.blobs.put_stream(io.BytesIO(data))
     with rt.db.write() as session:
         lock_blob(session, text_sha)
-        insert = _upsert(session)
+        insert = upsert_insert(session)
         session.execute(insert(Blob).on_conflict_do_nothing(), [{"sha256": text_sha, "size": size, "mime": TEXT_MIME}])
-        values = {
-            "blob_sha256": sha,
-            "state": state,
-            "text_sha256": text_sha,
-            "method": extracted.method[:32],
-            "page_count": len(extracted.pages),
-            "ocr_pages": extracted.ocr_pages,
-            "chars": sum(len(p) for p in extracted.pages),
-            "error": None,
-            "updated_at": utcnow(),
-        }
-        _save_extraction(session, values)
+        _save_extraction(
+            session,
+            sha,
+            state=state,
+            text_sha256=text_sha,
+            method=extracted.method[:32],
+            page_count=len(extracted.pages),
+            ocr_pages=extracted.ocr_pages,
+            chars=sum(len(p) for p in extracted.pages),
+        )
     return state
 
 
 def _record_failure(rt: Runtime, sha: str, failure: ExtractionFailed) -> None:
     log.warning("extraction of %s failed: %s", sha, failure)
     with rt.db.write() as session:
-        values = {
-            "blob_sha256": sha,
-            "state": "failed",
-            "text_sha256": None,
-            "method": None,
-            "page_count": 0,
-            "ocr_pages": 0,
-            "chars": 0,
-            "error": f"{failure.reason}: {failure}"[:2000],
-            "updated_at": utcnow(),
-        }
-        _save_extraction(session, values)
+        _save_extraction(session, sha, state="failed", error=f"{failure.reason}: {failure}"[:2000])
 
 
-def _save_extraction(session: Session, values: dict[str, object]) -> None:
-    insert = _upsert(session)
-    stmt = insert(Extraction).values(attempts=1, **values)
+def _save_extraction(session: Session, sha: str, *, state: str, **outcome: object) -> None:
+    """Insert or replace a blob's extraction row (counting the attempt); fields not given are reset."""
+    values: dict[str, object] = {
+        "state": state,
+        "text_sha256": None,
+        "method": None,
+        "page_count": 0,
+        "ocr_pages": 0,
+        "chars": 0,
+        "error": None,
+        **outcome,
+        "updated_at": utcnow(),
+    }
+    stmt = upsert_insert(session)(Extraction).values(blob_sha256=sha, attempts=1, **values)
     stmt = stmt.on_conflict_do_update(
-        index_elements=[Extraction.blob_sha256],
-        set_={**{k: v for k, v in values.items() if k != "blob_sha256"}, "attempts": Extraction.attempts + 1},
+        index_elements=[Extraction.blob_sha256], set_={**values, "attempts": Extraction.attempts + 1}
     )
     session.execute(stmt)
 
@@ -593,8 +583,7 @@ def retry_extractions(rt: Runtime) -> ExtractStats:
     with rt.db.read() as session:
         ids = session.execute(select(RecordFile.record_id).where(RecordFile.blob_sha256.in_(shas)).distinct()).scalars()
         record_ids = list(ids)
-    for chunk in _chunks(record_ids, READ_CHUNK):
-        sync_records(rt, chunk, extract=False)
+    sync_in_chunks(rt, record_ids)
     return stats
 
 
@@ -604,13 +593,14 @@ def failed_extractions(rt: Runtime, limit: int = 100) -> list[Extraction]:
         return list(
             session.execute(
                 select(Extraction)
-                .where(Extraction.state.in_(["failed", "ocr_pending"]))
+                .where(Extraction.state.in_(RETRYABLE_STATES))
                 .order_by(Extraction.updated_at.desc())
                 .limit(limit)
             ).scalars()
         )
 
 
-def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+def sync_in_chunks(rt: Runtime, record_ids: list[int]) -> None:
+    """Re-index many records from their stored text, :data:`READ_CHUNK` at a time (bounded memory)."""
+    for i in range(0, len(record_ids), READ_CHUNK):
+        sync_records(rt, record_ids[i : i + READ_CHUNK], extract=False)

@@ -14,8 +14,6 @@ from typing import Any, BinaryIO
 
 from marshmallow import ValidationError
 from sqlalchemy import ColumnElement, and_, func, insert, or_, select, true
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -24,6 +22,7 @@ from schemas.enums import AuditAction, PublicationState, Role
 from schemas.records import RecordCreateSchema, RecordUpdateSchema, check_period
 
 from ..db import AuditEvent, Counter, OutboxEvent, Record, RecordFile, WorkUnit
+from ..db.engine import upsert_insert
 from ..db.types import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from ..permissions import classes_visible_to
@@ -87,7 +86,7 @@ def next_counter(session: Session, name: str, count: int = 1) -> int:
 
     The row is locked until commit, so a rolled-back caller leaves no gap. It is created with an insert that
     ignores conflicts first, so concurrent first users of a new name all lock the same row instead of racing."""
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(session)
     session.execute(insert(Counter).values(name=name, value=0).on_conflict_do_nothing())
     counter = session.execute(select(Counter).where(Counter.name == name).with_for_update()).scalar_one()
     first = counter.value + 1

@@ -16,14 +16,13 @@ from dataclasses import dataclass
 
 from marshmallow import ValidationError
 from sqlalchemy import select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from indexer.mime import extension_matches, sniff_path
 from schemas.files import validate_filename
 
 from ..db import Blob
+from ..db.engine import upsert_insert
 from ..errors import StorageError, UnsupportedMediaType, ValidationFailed
 from ..runtime import Runtime
 from ..storage import StagedFile
@@ -130,7 +129,7 @@ def ensure_blob_rows(rt: Runtime, session: Session, files: list[StoredFile]) -> 
         # "created", and the other request's failure path may have deleted it before we took the lock.
         if not rt.blobs.exists(sha):
             raise StorageError("Berkas hilang saat disimpan; coba lagi.", "The file vanished while storing; retry.")
-    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    insert = upsert_insert(session)
     session.execute(
         insert(Blob).on_conflict_do_nothing(),
         [{"sha256": f.sha256, "size": f.size, "mime": f.mime} for f in unique.values()],
