@@ -799,39 +799,34 @@ class ElasticsearchIndex(SearchIndex):
         collected: list[dict[str, Any]] = []
         took = 0.0
         after: list[Any] | None = None
+        exhausted = False
+
+        def walk(count: int, *, skipping: bool) -> Iterator[list[dict[str, Any]]]:
+            """Steps of at most MAX_WINDOW hits until ``count`` hits were seen or the result ran out."""
+            nonlocal first_resp, pit_id, took, after, exhausted
+            seen = 0
+            while seen < count and not exhausted:
+                size = min(MAX_WINDOW, count - seen)
+                step = walk_step_body(
+                    body, size=size, search_after=after, pit_id=pit_id, skipping=skipping, first=first_resp is None
+                )
+                resp = _body(self.client.search(**to_search_kwargs(step)))
+                if first_resp is None:
+                    first_resp = resp
+                pit_id = resp.get("pit_id", pit_id)
+                took += float(resp.get("took") or 0)
+                hits = resp["hits"]["hits"]
+                seen += len(hits)
+                exhausted = len(hits) < size
+                if hits:
+                    after = hits[-1]["sort"]
+                yield hits
+
         try:
-            exhausted = False
-            skipped = 0
-            while skipped < offset and not exhausted:
-                size = min(MAX_WINDOW, offset - skipped)
-                step = walk_step_body(
-                    body, size=size, search_after=after, pit_id=pit_id, skipping=True, first=first_resp is None
-                )
-                resp = _body(self.client.search(**to_search_kwargs(step)))
-                if first_resp is None:
-                    first_resp = resp
-                pit_id = resp.get("pit_id", pit_id)
-                took += float(resp.get("took") or 0)
-                hits = resp["hits"]["hits"]
-                skipped += len(hits)
-                exhausted = len(hits) < size
-                if hits:
-                    after = hits[-1]["sort"]
-            while len(collected) < limit and not exhausted:
-                size = min(MAX_WINDOW, limit - len(collected))
-                step = walk_step_body(
-                    body, size=size, search_after=after, pit_id=pit_id, skipping=False, first=first_resp is None
-                )
-                resp = _body(self.client.search(**to_search_kwargs(step)))
-                if first_resp is None:
-                    first_resp = resp
-                pit_id = resp.get("pit_id", pit_id)
-                took += float(resp.get("took") or 0)
-                hits = resp["hits"]["hits"]
+            for _skipped in walk(offset, skipping=True):
+                pass
+            for hits in walk(limit, skipping=False):
                 collected.extend(hits)
-                exhausted = len(hits) < size
-                if hits:
-                    after = hits[-1]["sort"]
         finally:
             self.client.options(ignore_status=404).close_point_in_time(id=pit_id)
         assert first_resp is not None  # offset + limit > MAX_WINDOW, so at least one step ran
