@@ -242,6 +242,9 @@ class TantivyIndex(SearchIndex):
         id_list = list(ids)
         if not id_list:
             return
+        with self._lock:  # the worker asks to delete every non-public record from the public index: mostly absent
+            if not self._stored_versions(self._current(), id_list):
+                return  # nothing to remove: no writer lock, no commit, no fsync
         with self._writing() as (_index, writer):
             for record_id in id_list:
                 writer.delete_documents_by_term("id", record_id)
