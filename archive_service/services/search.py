@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 
 from indexer.backends import engine_errors
 from indexer.model import AccessFilter, FacetValue, SearchRequest, SearchResult, Sort
@@ -29,6 +29,7 @@ from ..runtime import Runtime
 from . import indexing
 from .actor import Actor
 from .auth import authorize, validation_failed
+from .records import visibility_filter
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +87,8 @@ def internal_search(rt: Runtime, actor: Actor, raw_params: dict[str, Any]) -> Se
     authorize(actor, "search.internal")
     params = parse_params(raw_params)
     result = _search(rt, indexing.INTERNAL, _request(params, access_for(actor)))
-    with rt.db.read() as session:
-        rows = _records(session, [h.id for h in result.hits])
+    with rt.db.read() as session:  # a lagging index must not show a record the caller may no longer see
+        rows = _records(session, [h.id for h in result.hits], visibility_filter(actor))
     return _page(result, params, rows, url="/api/v1/records/{id}")
 
 
@@ -97,7 +98,7 @@ def public_search(rt: Runtime, raw_params: dict[str, Any]) -> SearchPage:
     result = _search(rt, indexing.PUBLIC, _request(params, None))
     ids = [h.id for h in result.hits]
     with rt.db.read() as session:
-        rows = _records(session, ids, public_only=True)
+        rows = _records(session, ids, indexing.public_condition())
     stale = [i for i in ids if i not in rows]
     if stale:
         log.error("public index held records that are not public: %s; re-syncing", stale)
@@ -130,15 +131,12 @@ _HIT_COLUMNS = (
 )
 
 
-def _records(session: Any, ids: list[int], public_only: bool = False) -> dict[int, Any]:
-    """The current database row (only the columns a hit shows) of each hit; for the public index, only of hits
-    that are still published and open. Rows, not ORM objects: this runs on every search."""
+def _records(session: Any, ids: list[int], allowed: ColumnElement[bool]) -> dict[int, Any]:
+    """The current database row (only the columns a hit shows) of each hit that still satisfies ``allowed`` (the
+    caller's visibility, or "published and open"). Rows, not ORM objects: this runs on every search."""
     if not ids:
         return {}
-    q = select(*_HIT_COLUMNS).where(Record.id.in_(ids))
-    if public_only:
-        q = q.where(indexing.public_condition())
-    return {row.id: row for row in session.execute(q)}
+    return {row.id: row for row in session.execute(select(*_HIT_COLUMNS).where(Record.id.in_(ids), allowed))}
 
 
 def _page(result: SearchResult, params: dict[str, Any], rows: dict[int, Any], url: str) -> SearchPage:

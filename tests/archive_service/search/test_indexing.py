@@ -106,3 +106,18 @@ def test_a_poison_record_backs_off_and_is_parked(rt, make_record, monkeypatch) -
     indexing.drain(rt)
     assert indexing.backlog(rt) == {"pending": 0, "dead": 0}
     assert [h["id"] for h in _internal(rt, SYSTEM, "rusak").hits] == [bad.id]
+
+
+def test_internal_hits_are_rechecked_against_the_callers_visibility(rt, accounts, make_record) -> None:  # type: ignore[no-untyped-def]
+    """A record made secret while the internal index still says otherwise is not shown to someone not cleared."""
+    from sqlalchemy import update
+
+    from archive_service.db import Record
+
+    record = make_record("diterima", title="Rencana pengamanan gedung")
+    indexing.drain(rt)
+    assert [h["id"] for h in _internal(rt, accounts["sekretariat"].actor, "pengamanan").hits] == [record.id]
+    with rt.db.write() as session:  # the change is committed; the worker has not run yet
+        session.execute(update(Record).where(Record.id == record.id).values(security_class="rahasia"))
+    assert _internal(rt, accounts["sekretariat"].actor, "pengamanan").hits == []
+    assert [h["id"] for h in _internal(rt, accounts["ppid"].actor, "pengamanan").hits] == [record.id]
