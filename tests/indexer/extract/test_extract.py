@@ -33,9 +33,10 @@ SCAN_LINES = ["SURAT KEPUTUSAN", "Kepala Dinas Pendidikan", "tentang Pengangkata
 
 def text_image(lines: list[str]):  # -> PIL.Image.Image
     """A white page with large black text, as a scanner would deliver a clean letter."""
-    pil = pytest.importorskip("PIL.Image")
-    font_module = pytest.importorskip("PIL.ImageFont")
-    draw_module = pytest.importorskip("PIL.ImageDraw")
+    from PIL import Image as pil
+    from PIL import ImageDraw as draw_module
+    from PIL import ImageFont as font_module
+
     candidates = sorted(Path("/usr/share/fonts").rglob("DejaVuSans.ttf")) if Path("/usr/share/fonts").exists() else []
     font = font_module.truetype(str(candidates[0]), 40) if candidates else font_module.load_default(size=40)
     image = pil.new("L", (1240, 120 + 70 * len(lines)), 255)
@@ -109,7 +110,6 @@ def test_pdf_page_without_text_is_ocred(tmp_path: Path) -> None:
 
 
 def test_pdf_without_ocr_is_marked_pending(tmp_path: Path) -> None:
-    pytest.importorskip("PIL")
     result = extract_file(mixed_pdf(tmp_path), "application/pdf", ocr=False)
     assert result.method == "pdfium"
     assert result.ocr_pending
@@ -119,7 +119,6 @@ def test_pdf_without_ocr_is_marked_pending(tmp_path: Path) -> None:
 
 
 def test_pdf_ocr_page_limit_leaves_rest_pending(tmp_path: Path) -> None:
-    pytest.importorskip("PIL")
     result = extract_file(mixed_pdf(tmp_path), "application/pdf", max_ocr_pages=0)
     assert result.ocr_pending and result.ocr_pages == 0
 
@@ -159,7 +158,8 @@ def test_clean_text_keeps_indonesian_hyphens_and_drops_junk() -> None:
 
 
 def test_docx(tmp_path: Path) -> None:
-    docx = pytest.importorskip("docx")
+    import docx
+
     document = docx.Document()
     document.sections[0].header.paragraphs[0].text = "PEMERINTAH KOTA PALEMBANG"
     document.add_heading("Nota Dinas", level=1)
@@ -184,8 +184,9 @@ def test_docx(tmp_path: Path) -> None:
 
 
 def test_xlsx_one_page_per_sheet(tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
     import datetime as dt
+
+    import openpyxl
 
     workbook = openpyxl.Workbook()
     sheet = workbook.active
@@ -205,7 +206,8 @@ def test_xlsx_one_page_per_sheet(tmp_path: Path) -> None:
 
 
 def test_xlsx_cell_cap(tmp_path: Path) -> None:
-    openpyxl = pytest.importorskip("openpyxl")
+    import openpyxl
+
     workbook = openpyxl.Workbook()
     for row in range(200):
         workbook.active.append([f"baris{row}", row])
@@ -217,7 +219,7 @@ def test_xlsx_cell_cap(tmp_path: Path) -> None:
 
 
 def test_pptx_one_page_per_slide(tmp_path: Path) -> None:
-    pptx = pytest.importorskip("pptx")
+    import pptx
     from pptx.util import Inches
 
     presentation = pptx.Presentation()
@@ -241,7 +243,6 @@ def test_pptx_one_page_per_slide(tmp_path: Path) -> None:
 
 
 def test_odt(tmp_path: Path) -> None:
-    pytest.importorskip("odf")
     from odf.opendocument import OpenDocumentText
     from odf.table import Table, TableCell, TableRow
     from odf.text import H, P
@@ -267,7 +268,6 @@ def test_odt(tmp_path: Path) -> None:
 
 
 def test_ods_one_page_per_sheet(tmp_path: Path) -> None:
-    pytest.importorskip("odf")
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableCell, TableRow
     from odf.text import P
@@ -389,7 +389,6 @@ def test_image_without_ocr_is_pending(tmp_path: Path) -> None:
 
 
 def test_unreadable_image_is_corrupt(tmp_path: Path) -> None:
-    pytest.importorskip("PIL")
     with pytest.raises(ExtractionFailed) as info:
         extract_file(write(tmp_path, "x.png", b"\x89PNG\r\n\x1a\n bukan gambar"), "image/png")
     assert info.value.reason == "corrupt"
@@ -446,7 +445,7 @@ def test_tesseract_available_rejects_missing_language() -> None:
 
 def corpus_rows() -> list[dict[str, str]]:
     if not (CORPUS / "MANIFEST.csv").exists():
-        pytest.skip(f"corpus not found at {CORPUS} (needs ../shared/corpus next to the repository)")
+        pytest.fail(f"this test needs the shared corpus at {CORPUS} (../shared/corpus beside the clone)")
     with open(CORPUS / "MANIFEST.csv", newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
