@@ -58,7 +58,7 @@ def create_app(
     app.extensions["arsip_api"] = api
     problems.register(app)
 
-    from .api import accounts, dip, index_admin, meta, records, search, workflow
+    from .api import accounts, dip, index_admin, meta, records, retention, search, workflow
 
     api.register_blueprint(records.blp)
     api.register_blueprint(accounts.blp)
@@ -66,6 +66,7 @@ def create_app(
     api.register_blueprint(dip.blp)
     api.register_blueprint(search.blp)
     api.register_blueprint(index_admin.blp)
+    api.register_blueprint(retention.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
 

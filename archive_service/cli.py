@@ -414,5 +414,5 @@ def workflow_due(ctx: click.Context, within_hours: int, role: str | None, unit: 
     click.echo(f"{len(items)} arsip / records, {overdue} terlambat / overdue")
 
 
-# Search, index and worker commands live in their own module and register themselves on ``main``.
-from . import cli_search  # noqa: E402, F401
+# Search, index, worker, JRA and retention commands live in their own modules and register themselves on ``main``.
+from . import cli_retention, cli_search  # noqa: E402, F401

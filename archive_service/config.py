@@ -68,6 +68,10 @@ class Settings:
     ocr_lang: str = "ind+eng"
     index_worker_thread: bool = True
     public_search_rate_per_minute: int = 120
+    # Retention and disposition (docs/retention.md).
+    records_centre_location: str = "Unit Kearsipan (Records Center)"
+    panel_quorum: int = 3
+    institution_name: str = "Pemerintah Daerah"
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -114,6 +118,7 @@ def _parse(name: str, raw: str) -> Any:
         "extract_timeout_s",
         "extract_memory_mb",
         "public_search_rate_per_minute",
+        "panel_quorum",
     }:
         try:
             return int(raw)

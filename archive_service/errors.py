@@ -82,6 +82,15 @@ class Conflict(ArsipError):
     title_en = "Conflict"
 
 
+class Gone(ArsipError):
+    """The thing existed and was destroyed under a disposition decision; only its tombstone remains."""
+
+    status = 410
+    code = "gone"
+    title_id = "Sudah dimusnahkan"
+    title_en = "Gone (destroyed)"
+
+
 class StaleVersion(Conflict):
     code = "stale-version"
     title_id = "Versi sudah berubah"

@@ -39,13 +39,30 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     # Every role searches, but only within what it may see (the access filter goes into the index query).
     "search.internal": ALL_ROLES,
     "index.admin": frozenset({Role.ADMIN}),
+    # Retention (JRA) and disposition (DOMAIN.md §4.4-4.6). Four eyes: whoever proposes a batch may not approve it,
+    # and approval and execution are separate steps (enforced in services.disposition).
+    "jra.read": ALL_ROLES,
+    "jra.import": frozenset({Role.ADMIN, Role.ARSIPARIS}),
+    "retention.read": ALL_ROLES,
+    "retention.due": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID, Role.PANITIA_PENILAI}),
+    "retention.override": frozenset({Role.ARSIPARIS}),
+    "retention.trigger": frozenset({Role.ARSIPARIS, Role.PENDUKUNG}),
+    "retention.reappraise": frozenset({Role.ARSIPARIS}),
+    "disposition.read": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID, Role.PANITIA_PENILAI}),
+    "disposition.propose": frozenset({Role.ARSIPARIS}),
+    "disposition.appraise": frozenset({Role.PANITIA_PENILAI}),
+    "disposition.approve": frozenset({Role.ARSIPARIS, Role.ATASAN_PPID}),
+    "disposition.execute": frozenset({Role.ARSIPARIS}),
+    "hold.read": ALL_ROLES,
+    "hold.place": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID}),
+    "hold.release": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID}),
 }
 
 # Which roles may see records of each security class (besides a pendukung of the owning unit, who always may).
 CLEARANCE: dict[SecurityClass, frozenset[Role]] = {
     SecurityClass.BIASA_TERBUKA: ALL_ROLES,
     SecurityClass.TERBATAS: ALL_ROLES,
-    SecurityClass.RAHASIA: frozenset({Role.ADMIN, Role.PPID, Role.ATASAN_PPID, Role.ARSIPARIS}),
+    SecurityClass.RAHASIA: frozenset({Role.ADMIN, Role.PPID, Role.ATASAN_PPID, Role.ARSIPARIS, Role.PANITIA_PENILAI}),
     SecurityClass.SANGAT_RAHASIA: frozenset({Role.PPID, Role.ATASAN_PPID}),
 }
 

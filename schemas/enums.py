@@ -14,30 +14,40 @@ from __future__ import annotations
 from enum import StrEnum
 
 __all__ = [
+    "APPROVAL_AUTHORITY_LABELS",
     "ARCHIVAL_STATE_LABELS",
     "AUDIT_ACTION_LABELS",
     "AVAILABLE_FORM_LABELS",
+    "BATCH_STATE_LABELS",
     "CLASSIFICATION_SCHEME_LABELS",
     "DEVELOPMENT_LEVEL_LABELS",
+    "DISPOSITION_KIND_LABELS",
     "EXEMPTION_GROUND_LABELS",
     "FINAL_DISPOSITION_LABELS",
+    "HOLD_KIND_LABELS",
     "KIP_CATEGORY_LABELS",
     "LABELS",
     "MEDIA_LABELS",
     "OPEN_KIP_CATEGORIES",
+    "PANEL_OPINION_LABELS",
     "PUBLICATION_STATE_LABELS",
     "QUANTITY_UNIT_LABELS",
     "ROLE_LABELS",
     "SECURITY_CLASS_LABELS",
+    "ApprovalAuthority",
     "ArchivalState",
     "AuditAction",
     "AvailableForm",
+    "BatchState",
     "ClassificationScheme",
     "DevelopmentLevel",
+    "DispositionKind",
     "ExemptionGround",
     "FinalDisposition",
+    "HoldKind",
     "KipCategory",
     "Media",
+    "PanelOpinion",
     "PublicationState",
     "QuantityUnit",
     "Role",
@@ -59,6 +69,7 @@ class Role(StrEnum):
     SEKRETARIAT = "sekretariat"
     PENDUKUNG = "pendukung"
     ARSIPARIS = "arsiparis"
+    PANITIA_PENILAI = "panitia_penilai"
 
 
 ROLE_LABELS: dict[Role, Label] = {
@@ -74,6 +85,7 @@ ROLE_LABELS: dict[Role, Label] = {
         "Supporting unit (holds the information)",
     ),
     Role.ARSIPARIS: ("Arsiparis", "Archivist"),
+    Role.PANITIA_PENILAI: ("Anggota Panitia Penilai Arsip", "Member of the records appraisal committee"),
 }
 
 
@@ -291,6 +303,7 @@ class ArchivalState(StrEnum):
 
     AKTIF = "aktif"
     INAKTIF = "inaktif"
+    USUL_PINDAH = "usul_pindah"
     USUL_MUSNAH = "usul_musnah"
     DINILAI_PANITIA = "dinilai_panitia"
     DISETUJUI_MUSNAH = "disetujui_musnah"
@@ -303,6 +316,7 @@ class ArchivalState(StrEnum):
 ARCHIVAL_STATE_LABELS: dict[ArchivalState, Label] = {
     ArchivalState.AKTIF: ("Aktif", "Active"),
     ArchivalState.INAKTIF: ("Inaktif", "Inactive"),
+    ArchivalState.USUL_PINDAH: ("Diusulkan pindah ke unit kearsipan", "Proposed for transfer to the records centre"),
     ArchivalState.USUL_MUSNAH: ("Diusulkan musnah", "Proposed for destruction"),
     ArchivalState.DINILAI_PANITIA: (
         "Dinilai Panitia Penilai Arsip",
@@ -393,7 +407,91 @@ AUDIT_ACTION_LABELS: dict[AuditAction, Label] = {
 }
 
 
+class DispositionKind(StrEnum):
+    """The three disposition procedures of *penyusutan* (DOMAIN.md §4.6), each carried out in batches."""
+
+    PEMINDAHAN = "pemindahan"
+    PEMUSNAHAN = "pemusnahan"
+    PENYERAHAN = "penyerahan"
+
+
+DISPOSITION_KIND_LABELS: dict[DispositionKind, Label] = {
+    DispositionKind.PEMINDAHAN: ("Pemindahan arsip inaktif", "Transfer to inactive storage"),
+    DispositionKind.PEMUSNAHAN: ("Pemusnahan arsip", "Destruction"),
+    DispositionKind.PENYERAHAN: ("Penyerahan arsip statis", "Transfer of permanent records to the archives"),
+}
+
+
+class BatchState(StrEnum):
+    """Where a disposition batch stands: proposed, appraised by the panel, approved, carried out, or refused."""
+
+    DIUSULKAN = "diusulkan"
+    DINILAI = "dinilai"
+    DISETUJUI = "disetujui"
+    DILAKSANAKAN = "dilaksanakan"
+    DITOLAK = "ditolak"
+
+
+BATCH_STATE_LABELS: dict[BatchState, Label] = {
+    BatchState.DIUSULKAN: ("Diusulkan", "Proposed"),
+    BatchState.DINILAI: ("Dinilai panitia", "Appraised by the panel"),
+    BatchState.DISETUJUI: ("Disetujui", "Approved"),
+    BatchState.DILAKSANAKAN: ("Dilaksanakan", "Carried out"),
+    BatchState.DITOLAK: ("Ditolak", "Refused"),
+}
+
+
+class ApprovalAuthority(StrEnum):
+    """Who must approve a disposition (DOMAIN.md §4.6): destruction under 10 years of total retention needs the
+    head of the region, 10 years or more the head of ANRI; permanent transfer the head of the archival institution."""
+
+    KEPALA_UNIT = "kepala_unit"
+    KEPALA_DAERAH = "kepala_daerah"
+    KEPALA_ANRI = "kepala_anri"
+    LEMBAGA_KEARSIPAN = "lembaga_kearsipan"
+
+
+APPROVAL_AUTHORITY_LABELS: dict[ApprovalAuthority, Label] = {
+    ApprovalAuthority.KEPALA_UNIT: ("Kepala unit pengolah", "Head of the processing unit"),
+    ApprovalAuthority.KEPALA_DAERAH: ("Kepala Daerah", "Head of the region"),
+    ApprovalAuthority.KEPALA_ANRI: ("Kepala ANRI", "Head of the National Archives (ANRI)"),
+    ApprovalAuthority.LEMBAGA_KEARSIPAN: ("Kepala lembaga kearsipan", "Head of the archival institution"),
+}
+
+
+class HoldKind(StrEnum):
+    """Why a record may not be disposed of: a legal hold (pending case, UU 43/2009 Pasal 51) or a pending KIP
+    dispute (*sengketa informasi*)."""
+
+    HUKUM = "hukum"
+    SENGKETA_KIP = "sengketa_kip"
+
+
+HOLD_KIND_LABELS: dict[HoldKind, Label] = {
+    HoldKind.HUKUM: ("Penahanan hukum (perkara berjalan)", "Legal hold (pending case)"),
+    HoldKind.SENGKETA_KIP: ("Sengketa informasi publik berjalan", "Pending public information dispute"),
+}
+
+
+class PanelOpinion(StrEnum):
+    """A member of the appraisal panel (*Panitia Penilai Arsip*) agrees with a proposal or does not."""
+
+    SETUJU = "setuju"
+    TIDAK_SETUJU = "tidak_setuju"
+
+
+PANEL_OPINION_LABELS: dict[PanelOpinion, Label] = {
+    PanelOpinion.SETUJU: ("Setuju", "Agrees"),
+    PanelOpinion.TIDAK_SETUJU: ("Tidak setuju", "Disagrees"),
+}
+
+
 LABELS: dict[type[StrEnum], dict] = {
+    DispositionKind: DISPOSITION_KIND_LABELS,
+    BatchState: BATCH_STATE_LABELS,
+    ApprovalAuthority: APPROVAL_AUTHORITY_LABELS,
+    HoldKind: HOLD_KIND_LABELS,
+    PanelOpinion: PANEL_OPINION_LABELS,
     Role: ROLE_LABELS,
     SecurityClass: SECURITY_CLASS_LABELS,
     DevelopmentLevel: DEVELOPMENT_LEVEL_LABELS,

@@ -20,6 +20,15 @@ from .models import (
     User,
     WorkUnit,
 )
+from .retention_models import (
+    DispositionBatch,
+    DispositionItem,
+    JraClass,
+    JraSchedule,
+    LegalHold,
+    LegalHoldItem,
+    PanelConsideration,
+)
 
 __all__ = [
     "ApiToken",
@@ -33,8 +42,15 @@ __all__ = [
     "Database",
     "DipRow",
     "DipVersion",
+    "DispositionBatch",
+    "DispositionItem",
     "Extraction",
+    "JraClass",
+    "JraSchedule",
+    "LegalHold",
+    "LegalHoldItem",
     "OutboxEvent",
+    "PanelConsideration",
     "Receipt",
     "Record",
     "RecordFile",

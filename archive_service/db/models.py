@@ -2,7 +2,8 @@
 
 Column names follow DOMAIN.md §7 so that schemas, services and reports speak the same words. Enumerated values
 are stored as plain strings validated by ``schemas`` at the boundary: adding a value then needs no table rebuild
-on SQLite. Records are never hard-deleted by this layer; destruction (issue 6) keeps a tombstone.
+on SQLite. Records are never hard-deleted: destruction deletes the bytes and keeps the row as a tombstone
+(``destroyed_at``). The lifecycle tables are in ``retention_models``.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ class Base(DeclarativeBase):
         datetime: UTCDateTime(),
         dict[str, Any]: JSONType,
         list[str]: JSONType,
+        list[int]: JSONType,
     }
 
 
@@ -138,7 +140,13 @@ class Record(Base):
     active_until: Mapped[date | None] = mapped_column(Date)
     inactive_until: Mapped[date | None] = mapped_column(Date)
     archival_state: Mapped[str] = mapped_column(String(32), default="aktif")
-    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)  # under at least one hold in force
+    jra_class_id: Mapped[int | None] = mapped_column(ForeignKey("jra_classes.id"))
+    retention_override_reason: Mapped[str | None] = mapped_column(Text)
+    retention_waiting_for: Mapped[str | None] = mapped_column(String(128))  # trigger event not yet recorded
+    retention_total_years: Mapped[int | None] = mapped_column(Integer)
+    destroyed_at: Mapped[datetime | None] = mapped_column()
+    transferred_at: Mapped[datetime | None] = mapped_column()
 
     # Workflow bookkeeping (services/workflow.py).
     proposed_kip_category: Mapped[str | None] = mapped_column(String(16))
@@ -167,6 +175,8 @@ class Blob(Base):
     size: Mapped[int] = mapped_column(BigInteger)
     mime: Mapped[str] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Set when a destruction deleted the bytes; the row stays as part of the tombstone (fixity skips it).
+    destroyed_at: Mapped[datetime | None] = mapped_column()
 
 
 class RecordFile(Base):

@@ -38,7 +38,12 @@ def iter_blob_rows(rt: Runtime, batch: int = 1000) -> Iterator[Blob]:
     while True:
         with rt.db.read() as session:
             rows = list(
-                session.execute(select(Blob).where(Blob.sha256 > last).order_by(Blob.sha256).limit(batch)).scalars()
+                session.execute(
+                    select(Blob)
+                    .where(Blob.sha256 > last, Blob.destroyed_at.is_(None))  # destroyed: no bytes to check
+                    .order_by(Blob.sha256)
+                    .limit(batch)
+                ).scalars()
             )
         if not rows:
             return

@@ -26,7 +26,7 @@ from indexer.model import IndexDocument, IndexedVersion
 from ..config import Settings
 from ..db import OutboxEvent, Record
 from ..runtime import Runtime
-from .indexing import INDEXES, PUBLIC, document_for, public_condition, record_texts, sync_in_chunks
+from .indexing import INDEXES, PUBLIC, document_for, indexed_condition, public_condition, record_texts, sync_in_chunks
 
 RANGE_SIZE = 2000  # records per task handed to a worker process
 PARALLEL_FROM = 20_000  # below this many records, starting worker processes costs more than it saves
@@ -48,7 +48,7 @@ class Drift:
 
 def _query(index: str):  # type: ignore[no-untyped-def]
     q = select(Record.id, Record.version).order_by(Record.id)
-    return q.where(public_condition()) if index == PUBLIC else q
+    return q.where(public_condition() if index == PUBLIC else indexed_condition())
 
 
 def _expected_versions(rt: Runtime, index: str) -> Iterator[IndexedVersion]:
@@ -108,8 +108,7 @@ def documents_in_range(rt: Runtime, index: str, after: int, upto: int) -> list[I
     """The documents of records ``after < id <= upto``, with their text analysed (ready for any engine)."""
     with rt.db.read() as session:
         q = select(Record).where(Record.id > after, Record.id <= upto).order_by(Record.id)
-        if index == PUBLIC:
-            q = q.where(public_condition())
+        q = q.where(public_condition() if index == PUBLIC else indexed_condition())
         records = list(session.execute(q).scalars())
         texts = record_texts(rt, session, records)
         docs = [document_for(r, *texts[r.id]) for r in records]
@@ -154,8 +153,7 @@ def iter_document_batches(rt: Runtime, index: str, *, workers: int) -> Iterator[
 
 def _count(rt: Runtime, index: str) -> int:
     q = select(func.count()).select_from(Record)
-    if index == PUBLIC:
-        q = q.where(public_condition())
+    q = q.where(public_condition() if index == PUBLIC else indexed_condition())
     with rt.db.read() as session:
         return int(session.execute(q).scalar_one())
 

@@ -57,9 +57,19 @@ INDEX_CHUNK = 64  # records indexed (one commit) at a time while the pool extrac
 
 
 # ---- what is public -----------------------------------------------------------------------------------------------
+def indexed_condition() -> ColumnElement[bool]:
+    """SQL for the records the internal index holds: all but destroyed ones (their tombstones are not searched)."""
+    return Record.destroyed_at.is_(None)
+
+
+def is_indexed(record: Record) -> bool:
+    return record.destroyed_at is None
+
+
 def public_condition() -> ColumnElement[bool]:
     """SQL for "published and open": the only records the public index, pages and downloads may ever show."""
     return and_(
+        indexed_condition(),
         Record.publication_state == str(PublicationState.DIPUBLIKASIKAN),
         Record.kip_category.in_(sorted(str(c) for c in OPEN_KIP_CATEGORIES)),
         Record.security_class == str(SecurityClass.BIASA_TERBUKA),
@@ -68,7 +78,8 @@ def public_condition() -> ColumnElement[bool]:
 
 def is_public(record: Record) -> bool:
     return (
-        record.publication_state == PublicationState.DIPUBLIKASIKAN
+        is_indexed(record)
+        and record.publication_state == PublicationState.DIPUBLIKASIKAN
         and record.kip_category in OPEN_KIP_CATEGORIES
         and record.security_class == SecurityClass.BIASA_TERBUKA
     )
@@ -399,14 +410,15 @@ def _index_records(
 ) -> None:
     internal, public = rt.search.index(INTERNAL), rt.search.index(PUBLIC)
     with rt.db.read() as session:
-        records = list(session.execute(select(Record).where(Record.id.in_(ids))).scalars())
+        found = session.execute(select(Record).where(Record.id.in_(ids))).scalars()
+        records = [r for r in found if is_indexed(r)]  # destroyed records leave both indexes
         texts = record_texts(rt, session, records, analyzed, known)
-    found = {r.id for r in records}
+    kept = {r.id for r in records}
     docs = [document_for(r, *texts[r.id]) for r in records]
     internal.upsert(docs)
-    internal.delete([i for i in ids if i not in found])
+    internal.delete([i for i in ids if i not in kept])
     public.upsert([d for d, r in zip(docs, records, strict=True) if is_public(r)])
-    public.delete([i for i in ids if i not in found] + [r.id for r in records if not is_public(r)])
+    public.delete([i for i in ids if i not in kept] + [r.id for r in records if not is_public(r)])
 
 
 def sync_now(rt: Runtime, record_id: int, *, timeout: float = 15.0) -> bool:

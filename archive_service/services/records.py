@@ -24,7 +24,7 @@ from schemas.records import RecordCreateSchema, RecordUpdateSchema, check_period
 from ..db import AuditEvent, Counter, OutboxEvent, Record, RecordFile, WorkUnit
 from ..db.engine import upsert_insert
 from ..db.types import utcnow
-from ..errors import Conflict, NotFound, PermissionDenied, StaleVersion, ValidationFailed
+from ..errors import Conflict, Gone, NotFound, PermissionDenied, StaleVersion, ValidationFailed
 from ..permissions import classes_visible_to
 from ..runtime import Runtime
 from ..workflow.table import STEPS
@@ -34,6 +34,7 @@ from .auth import authorize, validation_failed
 from .uploads import StoredFile, Upload, discard_all, ensure_blob_rows, release_created, store_uploads
 
 DESCRIPTIVE_FIELDS = tuple(RecordCreateSchema().fields)
+CLOCK_INPUTS = {"classification_code", "doc_date", "period_start", "period_end"}  # retention dates follow these
 
 
 def visibility_filter(actor: Actor) -> ColumnElement[bool]:
@@ -221,6 +222,9 @@ def commit_records(
                 for p in batch
             ]
             _assign_record_numbers(session, rows)
+            from .retention import assign_to_rows  # (retention imports this module)
+
+            assign_to_rows(session, rows, now)
             try:
                 ids = (
                     session.execute(insert(Record).returning(Record.id, sort_by_parameter_order=True), rows)
@@ -336,6 +340,7 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
     try:
         with rt.db.write() as session:
             record = load_visible(session, actor, record_id)
+            check_not_destroyed(record)
             _check_version(record, expected_version)
             if "processing_unit" in changes:
                 _check_unit(session, actor, changes["processing_unit"])
@@ -352,6 +357,10 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
             delta = audit.diff(before, snapshot(record))
             if not delta:
                 return record
+            if delta.keys() & CLOCK_INPUTS:
+                from .retention import refresh  # (retention imports this module)
+
+                refresh(session, record, reclassify="classification_code" in delta)
             if (
                 "record_no" in delta
                 and session.execute(
@@ -394,6 +403,15 @@ def _check_version(record: Record, expected_version: int | None) -> None:
         raise _stale(record.id)
 
 
+def check_not_destroyed(record: Record) -> None:
+    """A destroyed record is a tombstone: it can be read, never changed, and its files are gone (410)."""
+    if record.destroyed_at is not None:
+        raise Gone(
+            f"Arsip {record.id} telah dimusnahkan; hanya metadata dan berita acaranya yang disimpan.",
+            f"Record {record.id} was destroyed; only its metadata and the minutes of destruction are kept.",
+        )
+
+
 def add_files(
     rt: Runtime, actor: Actor, record_id: int, uploads: Sequence[Upload], expected_version: int | None = None
 ) -> Record:
@@ -402,6 +420,7 @@ def add_files(
         authorize(actor, "file.add")
         with rt.db.read() as session:
             record = load_visible(session, actor, record_id)
+            check_not_destroyed(record)
             _check_unit(session, actor, record.processing_unit)
             _check_version(record, expected_version)
         if not uploads:
@@ -431,7 +450,7 @@ def open_file(rt: Runtime, actor: Actor, record_id: int, file_id: int) -> tuple[
     """The file row and a stream of its bytes, if the actor may see the record."""
     authorize(actor, "file.read")
     with rt.db.read() as session:
-        load_visible(session, actor, record_id)
+        check_not_destroyed(load_visible(session, actor, record_id))
         row = session.execute(
             select(RecordFile).where(RecordFile.id == file_id, RecordFile.record_id == record_id)
         ).scalar_one_or_none()

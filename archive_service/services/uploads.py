@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from indexer.mime import extension_matches, sniff_path
@@ -133,6 +133,10 @@ def ensure_blob_rows(rt: Runtime, session: Session, files: list[StoredFile]) -> 
     session.execute(
         insert(Blob).on_conflict_do_nothing(),
         [{"sha256": f.sha256, "size": f.size, "mime": f.mime} for f in unique.values()],
+    )
+    # The same bytes as a destroyed record's: they are stored again now, for this record.
+    session.execute(
+        update(Blob).where(Blob.sha256.in_(sorted(unique)), Blob.destroyed_at.is_not(None)).values(destroyed_at=None)
     )
 
 

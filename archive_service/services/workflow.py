@@ -30,7 +30,15 @@ from ..workflow.table import ARCHIVAL_FIELDS, BY_ACTION, DIP_FIELDS, STEPS, TRAN
 from . import audit, indexing
 from .actor import Actor
 from .auth import authorize, validation_failed
-from .records import _check_version, _stale, get_record, load_visible, next_counter, visibility_filter
+from .records import (
+    _check_version,
+    _stale,
+    check_not_destroyed,
+    get_record,
+    load_visible,
+    next_counter,
+    visibility_filter,
+)
 
 log = logging.getLogger(__name__)
 
@@ -319,6 +327,7 @@ def apply_transition(
     try:
         with rt.db.write() as session:
             record = load_visible(session, actor, record_id)
+            check_not_destroyed(record)
             _check_version(record, expected_version)
             if record.publication_state not in transition.from_states:
                 raise Conflict(

@@ -26,7 +26,7 @@ ALL_ENUMS = [
 
 
 def test_every_enum_of_the_module_is_in_the_registry() -> None:
-    assert len(ALL_ENUMS) == 13
+    assert len(ALL_ENUMS) == 18
     assert set(ALL_ENUMS) == set(LABELS)
 
 
@@ -54,6 +54,7 @@ def test_values_are_the_domain_terms() -> None:
         "sekretariat",
         "pendukung",
         "arsiparis",
+        "panitia_penilai",
     ]
     assert [c.value for c in SecurityClass] == ["biasa_terbuka", "terbatas", "rahasia", "sangat_rahasia"]
     assert [c.value for c in KipCategory] == ["berkala", "serta_merta", "setiap_saat", "dikecualikan"]
