@@ -14,12 +14,14 @@ from sqlalchemy import select
 
 from ..db import Record, User, WorkUnit
 from ..runtime import Runtime
-from ..services import auth, indexing, records, workflow
+from ..services import auth, indexing, jra, records, workflow
 from ..services.actor import SYSTEM
 from ..services.uploads import Upload
 from ..storage import stage_stream
 from ..workflow.table import MAIN_LINE
 from .pdfgen import make_pdf
+
+JRA_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "jra_sample.csv"
 
 DEMO_PASSWORD = "arsip-demo-2026"
 
@@ -38,6 +40,9 @@ USERS = [
     ("pendukung.kominfo", "Tim Pendukung Diskominfo", "pendukung", "diskominfo"),
     ("pendukung.bappeda", "Tim Pendukung Bappeda", "pendukung", "bappeda"),
     ("arsiparis", "Arsiparis Unit Kearsipan", "arsiparis", None),
+    ("penilai.1", "Ketua Panitia Penilai Arsip", "panitia_penilai", None),
+    ("penilai.2", "Sekretaris Panitia Penilai Arsip", "panitia_penilai", None),
+    ("penilai.3", "Anggota Panitia Penilai Arsip", "panitia_penilai", None),
 ]
 
 # (corpus file, title, classification code, unit) — chosen from the corpus to fit a PPID office.
@@ -135,6 +140,8 @@ def load_demo(rt: Runtime, corpus: Path | None = None) -> DemoSummary:
                     "password": DEMO_PASSWORD,
                 },
             )
+    if not jra.list_schedules(rt, SYSTEM):  # the sample JRA of DOMAIN.md §8, so records get retention classes
+        jra.import_file(rt, SYSTEM, JRA_SAMPLE, name="JRA sampel (Pergub 30, DOMAIN.md §8)", legal_basis="Pergub 30")
     corpus = corpus or find_corpus()
     count = 0
     if not have_records:

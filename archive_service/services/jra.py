@@ -10,7 +10,6 @@ classified keep the class of the version they were classified under; records wit
 from __future__ import annotations
 
 import hashlib
-import shutil
 import tempfile
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
@@ -209,10 +208,3 @@ def list_classes(
         prefixes = classification_ancestors(code)
         rows = list(session.execute(q.where(JraClass.code.in_(prefixes))).scalars())
         return sorted(rows, key=lambda r: (-len(r.code), r.position))
-
-
-def copy_sample(dest: Any) -> None:
-    """Write the sample JRA shipped with Arsip (DOMAIN.md §8) to ``dest``."""
-    from pathlib import Path
-
-    shutil.copyfile(Path(__file__).resolve().parent.parent / "data" / "jra_sample.csv", dest)

@@ -151,6 +151,12 @@ def test_demo_loads_generated_records_and_is_idempotent(run, rt, tmp_path: Path)
     assert "Token API demo" in first.output
     before = counts(rt)
     assert before["records"] >= 4
+    from archive_service.services import jra
+    from archive_service.services import records as record_service
+
+    assert [s["row_count"] for s in jra.list_schedules(rt, SYSTEM)] == [17]  # the sample JRA ships as demo data
+    notula = next(r for r in record_service.list_records(rt, SYSTEM, {}, 1, 50).items if r.title.startswith("Notula"))
+    assert notula.jra_ref == "JRA v1 000.1.5" and notula.final_disposition == "musnah"
     second = run("demo", "--corpus", str(empty_corpus))
     assert second.exit_code == 0 and counts(rt) == before
     assert_consistent(rt)
