@@ -45,15 +45,9 @@ def jra_import(
     from .services.jra import ImportOutcome, import_file
 
     rt = _runtime(ctx)
-    try:
-        outcome: ImportOutcome = import_file(
-            rt, SYSTEM, path, name=name, legal_basis=legal_basis, skip_invalid=skip_invalid, dry_run=dry_run
-        )
-    except Exception as exc:
-        problems = getattr(exc, "extra", {}).get("problems")
-        for p in problems or []:
-            click.echo(f"  baris/line {p['line']} [{p['column'] or '-'}] {p['value']!r}: {p['message_id']}", err=True)
-        raise
+    outcome: ImportOutcome = import_file(  # refused imports list every problem through handles_errors
+        rt, SYSTEM, path, name=name, legal_basis=legal_basis, skip_invalid=skip_invalid, dry_run=dry_run
+    )
     for p in outcome.problems:
         click.echo(f"  baris/line {p.line} [{p.column or '-'}] {p.value!r}: {p.message_id} / {p.message_en}")
     if outcome.dry_run:

@@ -81,6 +81,8 @@ class Settings:
             self.storage_url = f"file://{self.data_dir / 'blobs'}"
         if not self.search_url:
             self.search_url = f"tantivy://{self.data_dir / 'index'}"
+        if self.panel_quorum < 1:
+            raise ValueError(f"ARSIP_PANEL_QUORUM must be at least 1, got {self.panel_quorum}")
 
     @property
     def staging_dir(self) -> Path:

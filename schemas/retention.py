@@ -125,11 +125,11 @@ class DueQuerySchema(BaseSchema):
     as_of = Date(load_default=None)
     kind = String(load_default=None, validate=OneOf(DUE_KINDS))
     processing_unit = String(load_default=None, validate=validate_unit_code)
-    month = String(load_default=None, validate=Length(equal=7))
 
 
 class DueListQuerySchema(DueQuerySchema):
     kind = String(required=True, validate=OneOf(DUE_KINDS))
+    month = String(load_default=None, validate=Length(equal=7))
 
     @validates_schema
     def _month_format(self, data: dict[str, typing.Any], **kwargs: typing.Any) -> None:

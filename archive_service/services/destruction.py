@@ -2,8 +2,7 @@
 
 Runs after the transaction that made the records tombstones (``disposition.execute``) has committed, so a crash
 half-way leaves tombstones whose bytes are still there, never bytes without the decision: ``purge_pending`` (run by
-``arsip retention purge`` and at the end of every execution) finds them again and finishes the job. Each step is
-idempotent.
+``arsip retention purge``) finds such batches again and finishes the job. Each step is idempotent.
 
 What is deleted, per file of a destroyed record:
 
@@ -20,8 +19,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import and_, delete, exists, select, update
+from sqlalchemy.orm import aliased
 
 from ..db import Blob, DispositionBatch, DispositionItem, Extraction, Record, RecordFile
 from ..db.types import utcnow
@@ -40,11 +41,10 @@ class PurgeReport:
     records: list[int] = field(default_factory=list)
 
 
-def _held_by_living(sha: str):  # type: ignore[no-untyped-def]
-    """SQL: some record that is not destroyed still has a file with these bytes."""
-    return exists().where(
-        and_(RecordFile.blob_sha256 == sha, RecordFile.record_id == Record.id, Record.destroyed_at.is_(None))
-    )
+def _held_by_living(sha: Any) -> Any:
+    """SQL: some record that is not destroyed still has a file with these bytes (``sha``: a value or a column)."""
+    living = aliased(RecordFile)
+    return exists().where(and_(living.blob_sha256 == sha, living.record_id == Record.id, Record.destroyed_at.is_(None)))
 
 
 def purge_blob(rt: Runtime, sha: str, report: PurgeReport) -> None:
@@ -146,9 +146,11 @@ def purge_pending(rt: Runtime) -> PurgeReport:
                     exists().where(
                         and_(
                             DispositionItem.batch_id == batch_id,
+                            DispositionItem.excluded.is_(False),
                             RecordFile.record_id == DispositionItem.record_id,
                             Blob.sha256 == RecordFile.blob_sha256,
                             Blob.destroyed_at.is_(None),
+                            ~_held_by_living(Blob.sha256),  # shared bytes stay, and are not "pending"
                         )
                     )
                 )

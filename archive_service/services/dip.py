@@ -57,6 +57,7 @@ def current_rows(rt: Runtime) -> list[dict[str, Any]]:
                 .where(
                     Record.publication_state.in_([str(s) for s in OPEN_STATES]),
                     Record.kip_category.in_([str(c) for c in CATEGORY_ORDER]),
+                    Record.destroyed_at.is_(None),  # a destroyed record leaves the DIP (its fixed versions keep it)
                 )
                 .order_by(Record.title, Record.id)
             )

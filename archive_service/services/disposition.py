@@ -70,10 +70,10 @@ def record_problems(rule: KindRule, record: Record, today: date, *, proposing: b
         return problems
     if record.archival_state != rule.eligible_state:
         problems.append(f"status '{record.archival_state}', harus / must be '{rule.eligible_state}'")
-    if record.retention_waiting_for:
-        problems.append(f"menunggu peristiwa pemicu / waiting for the event '{record.retention_waiting_for}'")
     due = getattr(record, rule.due_field)
-    if due is None or due > today:
+    if due is None and record.retention_waiting_for:
+        problems.append(f"menunggu peristiwa pemicu / waiting for the event '{record.retention_waiting_for}'")
+    elif due is None or due > today:
         problems.append(f"retensi belum berakhir / retention not ended ({rule.due_field}: {due})")
     if rule.disposition is not None and record.final_disposition != rule.disposition:
         problems.append(f"JRA: '{record.final_disposition}', bukan / not '{rule.disposition}'")
@@ -426,6 +426,10 @@ def _exclude(
     item.excluded = True
     item.excluded_reason = reason
     _move_records(session, actor, _records_of(session, [item]), rule.eligible_state, batch, "exclude", now)
+    remaining = _records_of(session, _active_items(batch))
+    if remaining:  # the approving authority follows the longest retention still in the batch
+        batch.total_years_max = max((r.retention_total_years or 0) for r in remaining)
+        batch.authority = str(rule.authority(batch.total_years_max))
 
 
 def exclude_item(
@@ -464,6 +468,7 @@ def execute(
     with rt.db.read() as session:
         batch, rule = _open_batch(session, actor, batch_id, expected_version, [BatchState.DISETUJUI])
         kind = rule.kind
+    ba["ba_no"] = ba.get("ba_no") or f"BA-{batch.no}"
     package = None
     if kind == DispositionKind.PENYERAHAN:
         from .transfer import build_package
@@ -477,7 +482,7 @@ def execute(
             _refuse_if_problems(problems, "Pelaksanaan", "The execution")
             now = utcnow()
             local = now.astimezone(rt.calendar.tz)
-            ba_no = ba.get("ba_no") or f"BA-{batch.no}"
+            ba_no = ba["ba_no"]
             batch.berita_acara = {
                 "title": rule.ba_title_id,
                 "no": ba_no,

@@ -6,6 +6,7 @@ Both walk the tables in fixed-size batches and stream every blob, so memory stay
 from __future__ import annotations
 
 import hashlib
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -99,8 +100,14 @@ def sweep(rt: Runtime, dry_run: bool = False, temp_age_seconds: int = 86_400) ->
     staging: Path = rt.settings.staging_dir
     if staging.is_dir():
         for path in staging.iterdir():
-            if path.is_file() and path.stat().st_mtime < cutoff:
+            if path.stat().st_mtime >= cutoff:
+                continue
+            if path.is_file():
                 report.stale_temp_files += 1
                 if not dry_run:
                     path.unlink(missing_ok=True)
+            elif path.is_dir() and path.name.startswith("bag-"):  # a transfer package left by a crash
+                report.stale_temp_files += 1
+                if not dry_run:
+                    shutil.rmtree(path, ignore_errors=True)
     return report

@@ -17,6 +17,7 @@ from typing import Any, BinaryIO
 from sqlalchemy import func, insert, select
 
 from retention.jra_import import JraFormatError, JraParseResult, RowProblem, read_jra
+from retention.rules import longest_prefix
 from schemas.validators import classification_ancestors, validate_classification_code
 
 from ..db import JraClass, JraSchedule
@@ -187,8 +188,8 @@ def _schedule_dict(s: JraSchedule) -> dict[str, Any]:
 def list_classes(
     rt: Runtime, actor: Actor, *, version_no: int | None = None, code: str | None = None
 ) -> list[JraClass]:
-    """The classes of one version (the current one by default); with ``code``, those that would apply to it
-    (its longest whole-level prefix first) — what a classification-code picker shows."""
+    """The classes of one version (the current one by default); with ``code``, the rows of its longest whole-level
+    prefix, the first being the one a new record gets — what a classification-code picker shows."""
     authorize(actor, "jra.read")
     if code is not None:
         try:
@@ -205,6 +206,6 @@ def list_classes(
         q = select(JraClass).where(JraClass.schedule_id == schedule.id).order_by(JraClass.position)
         if code is None:
             return list(session.execute(q).scalars())
-        prefixes = classification_ancestors(code)
-        rows = list(session.execute(q.where(JraClass.code.in_(prefixes))).scalars())
-        return sorted(rows, key=lambda r: (-len(r.code), r.position))
+        rows = list(session.execute(q.where(JraClass.code.in_(classification_ancestors(code)))).scalars())
+        chosen = set(longest_prefix(code, ((r.id, r.code) for r in rows)))
+        return [r for r in rows if r.id in chosen]

@@ -358,8 +358,9 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
             if not delta:
                 return record
             if delta.keys() & CLOCK_INPUTS:
-                from .retention import refresh  # (retention imports this module)
+                from .retention import check_not_in_batch, refresh  # (retention imports this module)
 
+                check_not_in_batch(record)
                 refresh(session, record, reclassify="classification_code" in delta)
             if (
                 "record_no" in delta

@@ -26,7 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from retention.lifecycle import FINAL_STATES, REAPPRAISAL_DONE, REAPPRAISAL_FROM, REAPPRAISAL_STATE
 from retention.periods import RetentionPeriod
 from retention.rules import add_years, compute_dates, total_years
-from schemas.enums import FinalDisposition
+from schemas.enums import ArchivalState, FinalDisposition
 from schemas.validators import classification_ancestors
 
 from ..db import JraClass, JraSchedule, OutboxEvent, Record
@@ -74,7 +74,10 @@ class ClassTerms:
 
 
 class ClassIndex:
-    """The current JRA version's classes by code, for longest-prefix lookups (one query per use case)."""
+    """The current JRA version's classes by code, for longest-prefix lookups (one query per use case).
+
+    Same rule as ``retention.rules.longest_prefix``, done as at most four dict lookups per record (one per level of
+    the code) because a batch ingest classifies thousands of records against a JRA of thousands of rows."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -165,6 +168,27 @@ def refresh(session: Session, record: Record, *, reclassify: bool) -> None:
         setattr(record, name, value)
 
 
+# While a record is on a disposition list its class and clock are frozen: the list, the panel's appraisal and the
+# approval were about the record as proposed. Take it out of the batch first.
+IN_BATCH_STATES = frozenset(
+    {
+        ArchivalState.USUL_PINDAH,
+        ArchivalState.USUL_MUSNAH,
+        ArchivalState.DINILAI_PANITIA,
+        ArchivalState.DISETUJUI_MUSNAH,
+        ArchivalState.USUL_SERAH,
+    }
+)
+
+
+def check_not_in_batch(record: Record) -> None:
+    if record.archival_state in IN_BATCH_STATES:
+        raise Conflict(
+            f"Arsip {record.id} ada dalam daftar penyusutan ({record.archival_state}); keluarkan dahulu.",
+            f"Record {record.id} is on a disposition list ({record.archival_state}); take it out first.",
+        )
+
+
 def retention_snapshot(record: Record) -> dict[str, Any]:
     return {name: getattr(record, name) for name in RETENTION_FIELDS}
 
@@ -187,6 +211,7 @@ def _change(
                     f"Arsip berstatus '{record.archival_state}' sudah final.",
                     f"A record in state '{record.archival_state}' is final.",
                 )
+            check_not_in_batch(record)
             before = retention_snapshot(record)
             note = apply(session, record)
             record.updated_at = utcnow()
@@ -214,7 +239,8 @@ def _change(
 def record_trigger(
     rt: Runtime, actor: Actor, record_id: int, expected_version: int | None, event_date: date, note: str | None = None
 ) -> Record:
-    """Record the event a waiting period counts from ("setelah pemeriksaan"): the clock starts on that date."""
+    """Record the event a waiting period counts from ("setelah pemeriksaan"): the clock starts on that date. Recording
+    it again corrects the date (the audit trail keeps both)."""
     authorize(actor, "retention.trigger")
     if event_date > utcnow().astimezone(rt.calendar.tz).date():
         raise ValidationFailed(
@@ -222,10 +248,11 @@ def record_trigger(
         )
 
     def apply(session: Session, record: Record) -> str | None:
-        if record.retention_waiting_for is None:
+        terms = ClassIndex(session).terms(record.jra_class_id) if record.jra_class_id else None
+        if terms is None or (terms.active.trigger is None and terms.inactive.trigger is None):
             raise Conflict(
-                "Retensi arsip ini tidak menunggu peristiwa pemicu.",
-                "This record's retention is not waiting for a trigger event.",
+                "Retensi arsip ini tidak bergantung pada peristiwa pemicu.",
+                "This record's retention does not depend on a trigger event.",
             )
         record.retention_trigger_date = event_date
         refresh(session, record, reclassify=False)
@@ -247,6 +274,8 @@ def override_class(
         if row is None:
             raise ValidationFailed(errors={"class_id": ["Kelas JRA tidak dikenal. / Unknown JRA class."]})
         terms = ClassTerms.of(row)
+        if record.archival_state == REAPPRAISAL_STATE and record.legal_hold:
+            raise Conflict("Arsip sedang ditahan (legal hold).", "The record is under a hold.")
         if record.archival_state == REAPPRAISAL_STATE:
             # The decision of a re-appraisal: the new class's inactive period runs from the day of the decision.
             today = utcnow().astimezone(rt.calendar.tz).date()
@@ -301,7 +330,11 @@ def classify_unassigned(rt: Runtime, actor: Actor, *, chunk: int = 500) -> int:
             records = list(
                 session.execute(
                     select(Record)
-                    .where(Record.id > after, Record.jra_class_id.is_(None), Record.destroyed_at.is_(None))
+                    .where(
+                        Record.id > after,
+                        Record.jra_class_id.is_(None),
+                        Record.archival_state.not_in([str(s) for s in FINAL_STATES]),
+                    )
                     .order_by(Record.id)
                     .limit(chunk)
                 ).scalars()

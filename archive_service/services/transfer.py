@@ -8,8 +8,10 @@ is released again (``TransferPackage.discard``): no orphan.
 
 from __future__ import annotations
 
+import multiprocessing
 import shutil
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -20,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from schemas.records import RecordSchema
 
+from ..config import Settings
 from ..db import Blob, DispositionBatch, Record
 from ..db.engine import upsert_insert
 from ..errors import StorageError
@@ -76,7 +79,8 @@ def _bag_records(rt: Runtime, session: Session, batch: DispositionBatch) -> list
             BagRecord(
                 record_id=record.id,
                 record_no=record.record_no,
-                metadata=RecordSchema().dump(record),
+                # as handed over: the state the records reach when this package is accepted
+                metadata={**RecordSchema().dump(record), "archival_state": "diserahkan_statis"},
                 files=[
                     BagFile(f.filename, f.sha256, f.size, f.mime, lambda sha=f.sha256: rt.blobs.open(sha))
                     for f in record.files
@@ -88,7 +92,24 @@ def _bag_records(rt: Runtime, session: Session, batch: DispositionBatch) -> list
 
 
 def build_package(rt: Runtime, actor: Actor, batch_id: int, berita_acara: dict[str, Any]) -> TransferPackage:
-    """Build, validate, tar and store the package of an approved penyerahan batch."""
+    """Build, validate, tar and store the package of an approved penyerahan batch, in a child process.
+
+    Why a child process: bagit-python's ``make_bag`` changes the process's working directory while it runs, which
+    would disturb the other threads of a web server process (requests, the index worker). The child has its own."""
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(1, mp_context=context) as pool:
+        return pool.submit(_build_in_child, rt.settings, actor.username, batch_id, berita_acara).result()
+
+
+def _build_in_child(settings: Settings, username: str, batch_id: int, berita_acara: dict[str, Any]) -> TransferPackage:
+    rt = Runtime.from_settings(settings)
+    try:
+        return _build(rt, username, batch_id, berita_acara)
+    finally:
+        rt.close()
+
+
+def _build(rt: Runtime, username: str, batch_id: int, berita_acara: dict[str, Any]) -> TransferPackage:
     work = Path(tempfile.mkdtemp(prefix=f"bag-{batch_id}-", dir=_tmp_dir(rt)))
     try:
         with rt.db.read() as session:
@@ -103,7 +124,7 @@ def build_package(rt: Runtime, actor: Actor, batch_id: int, berita_acara: dict[s
                 "approval": batch.approval,
                 "proposed_by": batch.proposed_by,
                 "approved_by": batch.approved_by,
-                "recorded_by": actor.username,
+                "recorded_by": username,
                 "daftar": [item.row for item in batch.items if not item.excluded],
             }
             name = safe_component(batch.no.replace("/", "-"), fallback=f"penyerahan-{batch_id}")

@@ -471,7 +471,9 @@ def worklist(rt: Runtime, actor: Actor, now: datetime | None = None, limit: int 
         rows = (
             session.execute(
                 select(Record)
-                .where(and_(Record.publication_state.in_(states), visibility_filter(actor)))
+                .where(
+                    and_(Record.publication_state.in_(states), Record.destroyed_at.is_(None), visibility_filter(actor))
+                )
                 .order_by(Record.step_due_at.asc().nulls_last(), Record.id)
                 .limit(limit)
             )
@@ -524,6 +526,7 @@ def due_items(
         Record.publication_state.in_(states),
         Record.step_due_at.is_not(None),
         Record.step_due_at <= now + within,
+        Record.destroyed_at.is_(None),  # a tombstone has no SOP step left
         visibility_filter(actor),
     ]
     if unit:
@@ -544,6 +547,7 @@ def expire_exemptions(rt: Runtime, actor: Actor, today: date | None = None) -> l
                     Record.exemption_no_expiry.is_(False),
                     Record.exemption_until.is_not(None),
                     Record.exemption_until <= today,
+                    Record.destroyed_at.is_(None),
                 )
             ).all()
         )

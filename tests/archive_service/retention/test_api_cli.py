@@ -134,7 +134,7 @@ def test_cli_import_reports_odd_rows_and_exits_non_zero(rt, tmp_path, monkeypatc
     monkeypatch.setenv("ARSIP_DATA_DIR", str(rt.settings.data_dir))
     monkeypatch.setenv("ARSIP_DATABASE_URL", rt.settings.database_url)
     result = CliRunner().invoke(main, ["jra", "import", str(path), "--name", "Odd"])
-    assert result.exit_code == 2 and "baris/line 2" in result.output
+    assert result.exit_code == 2 and "line 2 (aktif)" in result.output and "kadang" in result.output
 
 
 @pytest.fixture

@@ -97,8 +97,11 @@ def test_trigger_clock_waits_then_starts_on_the_event(rt, sample_jra, make_old, 
     assert (started.active_until, started.inactive_until) == (date(2018, 7, 15), date(2023, 7, 15))
     assert started.retention_waiting_for is None
     assert [r.id for r in retention_due.due_records(rt, SYSTEM, "pemindahan").items] == [record.id]
-    with pytest.raises(Conflict):
-        retention.record_trigger(rt, arsiparis, record.id, started.version, date(2016, 8, 1))
+    corrected = retention.record_trigger(rt, arsiparis, record.id, started.version, date(2016, 8, 1), "Salah tanggal")
+    assert corrected.active_until == date(2018, 8, 1)  # a wrong date can be corrected; the audit keeps both
+    plain = make_old("000.1.5", doc_date="2015-12-31")
+    with pytest.raises(Conflict):  # its class has no trigger event
+        retention.record_trigger(rt, arsiparis, plain.id, plain.version, date(2016, 8, 1))
     actions = [e.action for e in records.record_history(rt, SYSTEM, record.id)]
     assert "retention.trigger" in actions
 

@@ -116,6 +116,38 @@ def test_destruction_end_to_end_leaves_only_the_tombstone(rt, sample_jra, make_o
     ]
 
 
+def test_a_destroyed_published_record_leaves_the_dip_worklists_and_public_index(
+    rt, sample_jra, make_old, accounts, panel
+) -> None:
+    from archive_service.services import dip, workflow
+    from tests.archive_service.workflow.conftest import READY, TO_STATE_PATH, payload_for
+
+    fields = {k: v for k, v in READY.items() if k not in {"title", "doc_date"}}
+    published = make_old(doc_date="2014-05-01", **fields)
+    for action in TO_STATE_PATH["dipublikasikan"]:
+        published = workflow.apply_transition(
+            rt, SYSTEM, published.id, published.version, payload_for(action, published)
+        )
+    waiting = make_old(doc_date="2014-05-01")  # still at SOP step 1-2, in the pendukung's worklist
+    indexing.drain(rt)
+    before = workflow.worklist(rt, accounts["pendukung"].actor)
+    assert waiting.id in {item["record_id"] for group in before for item in group["items"]}
+    assert published.id in _ids(rt, "public")
+    assert published.id in {row["record_id"] for row in dip.current_rows(rt)}
+    ids = [published.id, waiting.id]
+    _move_to_inactive(rt, accounts, ids)
+    batch = disposition.propose(rt, accounts["arsiparis"].actor, {"kind": "pemusnahan", "record_ids": ids})
+    _appraise(rt, panel, batch.id)
+    disposition.approve(rt, accounts["atasan_ppid"].actor, batch.id, None, APPROVAL)
+    disposition.execute(rt, accounts["arsiparis"].actor, batch.id, None, BA)
+    assert published.id not in _ids(rt, "public") and published.id not in _ids(rt, "internal")
+    assert published.id not in {row["record_id"] for row in dip.current_rows(rt)}
+    listed = workflow.worklist(rt, accounts["pendukung"].actor)
+    assert not {item["record_id"] for group in listed for item in group["items"]} & set(ids)
+    with pytest.raises(Gone):  # no SOP action on a tombstone
+        workflow.apply_transition(rt, SYSTEM, waiting.id, None, {"action": "serahkan"})
+
+
 def test_shared_bytes_of_a_living_record_are_kept(rt, sample_jra, make_old, accounts, panel) -> None:
     same = pdf_bytes("Isi yang sama", "di dua arsip")
     doomed = make_old(doc_date="2014-05-01", content=same)
@@ -320,3 +352,41 @@ def test_bad_requests_change_nothing(rt, sample_jra, make_old, accounts) -> None
         )
     assert disposition.list_batches(rt, SYSTEM) == []
     assert records.get_record(rt, SYSTEM, record.id).archival_state == "aktif"
+
+
+def test_an_interrupted_destruction_is_finished_by_purge(
+    rt, sample_jra, make_old, accounts, panel, monkeypatch
+) -> None:
+    from archive_service.services import destruction
+
+    record = make_old(doc_date="2014-01-01")
+    _move_to_inactive(rt, accounts, [record.id])
+    batch = disposition.propose(rt, accounts["arsiparis"].actor, {"kind": "pemusnahan", "record_ids": [record.id]})
+    _appraise(rt, panel, batch.id)
+    disposition.approve(rt, accounts["atasan_ppid"].actor, batch.id, None, APPROVAL)
+
+    def crash(*_args: object) -> None:  # the process dies right after the decision was committed
+        raise SystemExit("killed")
+
+    monkeypatch.setattr(destruction, "purge_batch", crash)
+    with pytest.raises(SystemExit):
+        disposition.execute(rt, accounts["arsiparis"].actor, batch.id, None, BA)
+    monkeypatch.undo()
+    assert records.get_record(rt, SYSTEM, record.id).destroyed_at is not None
+    assert rt.blobs.exists(record.files[0].sha256)  # decided, not yet carried out
+    report = destruction.purge_pending(rt)
+    assert report.deleted == [record.files[0].sha256] and report.records == [record.id]
+    assert not rt.blobs.exists(record.files[0].sha256)
+    assert destruction.purge_pending(rt).records == []  # nothing left to do: a second run touches nothing
+
+
+def test_a_record_on_a_list_keeps_its_class(rt, sample_jra, make_old, accounts) -> None:
+    record = make_old(doc_date="2014-01-01")
+    disposition.propose(rt, accounts["arsiparis"].actor, {"kind": "pemindahan", "record_ids": [record.id]})
+    record = records.get_record(rt, SYSTEM, record.id)
+    other = jra.list_classes(rt, SYSTEM, code="000.8.3.3")[0]
+    with pytest.raises(Conflict):
+        retention.override_class(rt, accounts["arsiparis"].actor, record.id, record.version, other.id, "Salah kode")
+    with pytest.raises(Conflict):
+        records.update_record(rt, SYSTEM, record.id, record.version, {"classification_code": "000.8.3.3"})
+    assert records.update_record(rt, SYSTEM, record.id, record.version, {"notes": "boleh"}).notes == "boleh"
