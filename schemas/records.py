@@ -206,6 +206,11 @@ class RecordSchema(RecordDescriptionFields):
     inactive_until = Date(dump_only=True, allow_none=True)
     archival_state = Enum(ArchivalState, dump_only=True, allow_none=True)
     legal_hold = Boolean(dump_only=True)
+    retention_total_years = Integer(dump_only=True, allow_none=True)
+    retention_waiting_for = String(dump_only=True, allow_none=True)
+    retention_override_reason = String(dump_only=True, allow_none=True)
+    destroyed_at = DateTime(dump_only=True, allow_none=True)
+    transferred_at = DateTime(dump_only=True, allow_none=True)
     # SOP workflow (DOMAIN.md §5, §6).
     publication_state = Enum(PublicationState, dump_only=True, allow_none=True)
     proposed_kip_category = Enum(KipCategory, dump_only=True, allow_none=True)

@@ -94,6 +94,9 @@ def test_disposition_over_http_with_etags_and_problems(rt, client, sample_jra, m
     )
     done = client.post(f"/api/v1/retention/batches/{batch_id}/execution", json=BA, headers=arsiparis)
     assert done.status_code == 200 and done.json["berita_acara"]["title"] == "Berita Acara Pemindahan Arsip"
+    dumped = client.get(f"/api/v1/records/{record.id}", headers=arsiparis).json
+    assert dumped["retention_total_years"] == 5 and dumped["destroyed_at"] is None
+    assert dumped["location"] == BA["location"] and dumped["archival_state"] == "inaktif"
     view = client.get(f"/api/v1/retention/records/{record.id}", headers=arsiparis).json
     assert view["archival_state"] == "inaktif" and view["jra_class"]["code"] == "500.12.18.1"
     due = client.get("/api/v1/retention/due?as_of=2030-01-01", headers=arsiparis).json
