@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, insert, select
@@ -151,9 +152,10 @@ def import_schedule(
     return ImportOutcome(stored, len(parsed.rows), parsed.problems, parsed.headings, classified)
 
 
-def import_file(rt: Runtime, actor: Actor, path: Any, **kwargs: Any) -> ImportOutcome:
+def import_file(rt: Runtime, actor: Actor, path: Path, **kwargs: Any) -> ImportOutcome:
+    """Import from a file on the server (the CLI, the demo); only its name is kept, not where it lay."""
     with open(path, "rb") as fh:
-        return import_schedule(rt, actor, fh, str(path), **kwargs)
+        return import_schedule(rt, actor, fh, Path(path).name, **kwargs)
 
 
 def _current_version(session: Any) -> int | None:

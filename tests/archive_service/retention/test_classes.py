@@ -17,6 +17,7 @@ from tests.archive_service.retention.conftest import SAMPLE
 def test_sample_jra_imports_as_version_one(rt, sample_jra) -> None:
     assert sample_jra.schedule.version_no == 1
     assert sample_jra.rows == 17 and not sample_jra.problems
+    assert sample_jra.schedule.source_filename == "jra_sample.csv" and len(sample_jra.schedule.source_sha256) == 64
     classes = jra.list_classes(rt, SYSTEM)
     finance = next(c for c in classes if c.code == "900.1.3.10")
     assert finance.active["trigger"] == "perda_pertanggungjawaban_apbd"
