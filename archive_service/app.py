@@ -33,11 +33,10 @@ def create_app(
     ``arsip serve``); of several processes only one gets the worker lock, the others keep trying quietly."""
     settings = runtime.settings if runtime else (settings or Settings.from_env())
     runtime = runtime or Runtime.from_settings(settings)
-    app = Flask(__name__)
+    app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.request_class = ArsipRequest
     logging.basicConfig(level=settings.log_level)
     app.config.update(
-        SECRET_KEY=settings.secret_key or None,
         MAX_CONTENT_LENGTH=settings.max_request_size,
         MAX_FORM_MEMORY_SIZE=2 * 1024 * 1024,
         API_TITLE="Arsip",
@@ -69,6 +68,9 @@ def create_app(
     api.register_blueprint(retention.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
+    from .web import init_web
+
+    init_web(app, runtime)
 
     @app.after_request
     def _security_headers(response: Response) -> Response:

@@ -1,0 +1,227 @@
+"""The public information portal (``/``, no login): home, DIP, search, record pages, downloads, feeds, sitemap.
+
+Thin views over ``services.public`` and ``services.search.public_search``: nothing here decides what is public.
+Every URL that names a record answers 404 unless the record is published, open and *biasa* — the same answer as
+for an id that never existed, so the portal leaks neither content nor existence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from schemas.enums import KipCategory
+
+from ..api.records import CHUNK, content_disposition
+from ..errors import NotFound, SearchUnavailable, TooManyRequests, ValidationFailed
+from ..ratelimit import RateLimiter
+from ..runtime import Runtime
+from ..services import public, search
+from . import feeds, i18n
+
+bp = Blueprint("public", __name__)
+
+SORT_LABELS = {"relevance": _l("Relevansi"), "date_desc": _l("Terbaru"), "date_asc": _l("Terlama")}
+FACET_LABELS = {
+    "kip_category": _l("Kategori informasi"),
+    "year": _l("Tahun"),
+    "unit": _l("Unit kerja"),
+    "class_top": _l("Klasifikasi"),
+    "file_type": _l("Jenis berkas"),
+}
+
+
+def _rt() -> Runtime:
+    return current_app.extensions["arsip"]
+
+
+def _limiter() -> RateLimiter:
+    limiter = current_app.extensions.get("arsip_public_limiter")
+    if limiter is None:
+        limiter = RateLimiter(_rt().settings.public_search_rate_per_minute)
+        current_app.extensions["arsip_public_limiter"] = limiter
+    return limiter
+
+
+@bp.app_context_processor
+def _globals() -> dict[str, Any]:
+    return {"institution": _rt().settings.institution_name, "facet_labels": FACET_LABELS, "sort_labels": SORT_LABELS}
+
+
+@bp.get("/")
+def home() -> str:
+    rt = _rt()
+    return render_template(
+        "public/home.html",
+        latest=public.latest(rt, limit=8),
+        serta_merta=public.latest(rt, limit=5, category=KipCategory.SERTA_MERTA),
+    )
+
+
+@bp.get("/dip")
+def dip() -> str:
+    category = request.args.get("kategori") or None
+    listing = public.public_dip(_rt())
+    groups = [(c, rows) for c, rows in listing.groups if category in (None, c)]
+    return render_template("public/dip.html", listing=listing, groups=groups, category=category)
+
+
+def _search_args() -> dict[str, Any]:
+    """Query-string parameters in the search schema's terms (repeatable filters stay lists)."""
+    params: dict[str, Any] = {"q": request.args.get("q", ""), "facets": True, "highlight": True}
+    for name in ("page", "sort"):
+        if request.args.get(name):
+            params[name] = request.args[name]
+    for name in search.FILTER_FIELDS:
+        values = [v for v in request.args.getlist(name) if v]
+        if values:
+            params[name] = values
+    return params
+
+
+def _url_with(**changes: Any) -> str:
+    """This search's URL with some parameters changed (facet links, paging, sort): shareable, JS-free."""
+    items = [(k, v) for k, v in request.args.items(multi=True) if k not in changes and k != "page"]
+    for key, value in changes.items():
+        if value is None:
+            continue
+        items.extend((key, v) for v in (value if isinstance(value, list) else [value]))
+    return url_for("public.search_page") + ("?" + urlencode(items) if items else "")
+
+
+@bp.get("/cari")
+def search_page() -> tuple[str, int] | str:
+    params = _search_args()
+    results, error, status = None, None, 200
+    try:
+        if params["q"] or any(params.get(n) for n in search.FILTER_FIELDS):
+            _limiter().check(request.remote_addr or "-")
+            results = search.public_search(_rt(), params)
+    except TooManyRequests:
+        error, status = _("Terlalu banyak pencarian; coba lagi sebentar lagi."), 429
+    except SearchUnavailable:
+        error, status = _("Pencarian sedang tidak tersedia; coba lagi sebentar lagi."), 503
+    except ValidationFailed:
+        error, status = _("Periksa kata kunci dan saringan pencarian."), 400
+    selected = {name: request.args.getlist(name) for name in search.FILTER_FIELDS}
+    page = render_template(
+        "public/search.html", params=params, results=results, error=error, selected=selected, url_with=_url_with
+    )
+    return page, status
+
+
+@bp.get("/informasi/<int:record_id>")
+def record(record_id: int) -> str:
+    try:
+        item = public.get_public_record(_rt(), record_id)
+    except NotFound:
+        abort(404)
+    return render_template("public/record.html", record=item)
+
+
+def _stream_file(record_id: int, file_id: int, disposition: str) -> Response:
+    try:
+        row, stream = public.open_public_file(_rt(), record_id, file_id)
+    except NotFound:
+        abort(404)
+
+    def chunks() -> Iterator[bytes]:
+        with stream:
+            while block := stream.read(CHUNK):
+                yield block
+
+    response = Response(stream_with_context(chunks()), mimetype=row.mime, direct_passthrough=True)
+    response.headers["Content-Length"] = str(row.size)
+    response.headers["Content-Disposition"] = content_disposition(row.filename, disposition)
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/informasi/<int:record_id>/berkas/<int:file_id>")
+def download(record_id: int, file_id: int) -> Response:
+    return _stream_file(record_id, file_id, "attachment")
+
+
+@bp.get("/informasi/<int:record_id>/berkas/<int:file_id>/pratinjau")
+def preview(record_id: int, file_id: int) -> Response:
+    """Inline, for the record page's preview; only PDF and images are ever shown inline."""
+    response = _stream_file(record_id, file_id, "inline")
+    if response.mimetype not in feeds.INLINE_TYPES:
+        response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
+            "inline", "attachment", 1
+        )
+    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    return response
+
+
+@bp.get("/feed/informasi.atom")
+def feed_latest() -> Response:
+    items = public.latest(_rt(), limit=50)
+    return feeds.atom(_("Informasi publik terbaru"), url_for("public.feed_latest", _external=True), items)
+
+
+@bp.get("/feed/serta-merta.atom")
+def feed_serta_merta() -> Response:
+    items = public.latest(_rt(), limit=50, category=KipCategory.SERTA_MERTA)
+    return feeds.atom(_("Pengumuman informasi serta merta"), url_for("public.feed_serta_merta", _external=True), items)
+
+
+@bp.get("/sitemap.xml")
+def sitemap() -> Response:
+    return Response(stream_with_context(feeds.sitemap(public.sitemap_entries(_rt()))), mimetype="application/xml")
+
+
+@bp.get("/robots.txt")
+def robots() -> Response:
+    body = "\n".join(
+        [
+            "User-agent: *",
+            "Disallow: /staf/",
+            "Disallow: /api/",
+            "Disallow: /cari",
+            "Allow: /",
+            f"Sitemap: {url_for('public.sitemap', _external=True)}",
+            "",
+        ]
+    )
+    return Response(body, mimetype="text/plain")
+
+
+@bp.get("/bahasa/<code>")
+def language(code: str) -> Response:
+    """Switch the language (a cookie) and go back to where the visitor was (same site only)."""
+    if code not in i18n.LANGUAGES:
+        abort(404)
+    target = request.args.get("next") or url_for("public.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        target = url_for("public.home")
+    response = redirect(target)
+    response.set_cookie(i18n.COOKIE, code, max_age=365 * 24 * 3600, samesite="Lax", httponly=True)
+    return response
+
+
+@bp.app_errorhandler(404)
+def not_found(error: Any) -> Any:
+    if request.path.startswith("/api/"):
+        from ..api.problems import from_http_exception
+
+        return from_http_exception(error)
+    return render_template("public/error.html", code=404, message=_("Halaman tidak ditemukan.")), 404
