@@ -34,9 +34,10 @@ def init_web(app: Flask, runtime: Runtime) -> None:
     )
     i18n.init(app, runtime)
     csrf.init(app)
-    from . import public
+    from . import public, staff
 
     app.register_blueprint(public.bp)
+    app.register_blueprint(staff.bp)
 
     @app.after_request
     def _page_headers(response: Response) -> Response:
