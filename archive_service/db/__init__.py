@@ -17,6 +17,7 @@ from .models import (
     Receipt,
     Record,
     RecordFile,
+    SavedSearch,
     User,
     WorkUnit,
 )
@@ -54,6 +55,7 @@ __all__ = [
     "Receipt",
     "Record",
     "RecordFile",
+    "SavedSearch",
     "User",
     "WorkUnit",
 ]
