@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install what Arsip needs on a fresh Debian machine with Python 3.11: the Debian packages that are missing
-# (libmagic1 always; postgresql too with --test), a virtualenv in .venv, and the Python packages.
+# (libmagic1 always; postgresql, poppler-utils and chromium too with --test), a virtualenv in .venv, and the
+# Python packages.
 # Safe to run again: it installs only what is missing or changed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -27,6 +28,10 @@ if [ -n "$python_bin" ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/nul
 if [ "$with_test" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then packages+=(postgresql); fi
 # pdftotext is the baseline of the ingest benchmark.
 if [ "$with_test" = 1 ] && ! command -v pdftotext >/dev/null 2>&1; then packages+=(poppler-utils); fi
+# The browser tests (tests/e2e/browser) drive Debian's chromium through Playwright (no browser download);
+# fonts-liberation is only a recommendation of chromium-common, so name it: pages and screenshots need a font.
+if [ "$with_test" = 1 ] && [ ! -x /usr/bin/chromium ]; then packages+=(chromium); fi
+if [ "$with_test" = 1 ] && ! dpkg -s fonts-liberation >/dev/null 2>&1; then packages+=(fonts-liberation); fi
 if [ "${#packages[@]}" -gt 0 ]; then
   echo "==> installing Debian packages: ${packages[*]}"
   sudo_cmd=""

@@ -204,6 +204,12 @@ def robots() -> Response:
     return Response(body, mimetype="text/plain")
 
 
+@bp.get("/favicon.ico")
+def favicon() -> Response:
+    """Browsers ask for /favicon.ico on their own; send them to the SVG icon."""
+    return redirect(url_for("static", filename="favicon.svg"), code=301)
+
+
 @bp.get("/bahasa/<code>")
 def language(code: str) -> Response:
     """Switch the language (a cookie) and go back to where the visitor was (same site only)."""
