@@ -9,11 +9,9 @@ from __future__ import annotations
 import base64
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
-from urllib.parse import quote
 
-from flask import Response, request, stream_with_context, url_for
+from flask import Response, request, url_for
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -21,6 +19,7 @@ from schemas.audit import AuditEventSchema
 from schemas.files import FileSchema
 from schemas.records import RecordCreateSchema, RecordListQuerySchema, RecordSchema, RecordUpdateSchema
 
+from ..downloads import file_response
 from ..errors import PreconditionRequired, ValidationFailed
 from ..services import records as svc
 from .security import current_actor, endpoint_action, runtime
@@ -32,8 +31,6 @@ blp = Blueprint(
     url_prefix="/api/v1/records",
     description="Arsip: deskripsi arsip, berkas, riwayat / Records: description, files, history",
 )
-
-CHUNK = 256 * 1024
 
 
 def _with_etag(record: Any, status: int = 200) -> Response:
@@ -166,12 +163,6 @@ class RecordFiles(MethodView):
         return _with_etag(svc.add_files(runtime(), current_actor(), record_id, uploads, version), 201)
 
 
-def content_disposition(filename: str, disposition: str = "attachment") -> str:
-    """RFC 6266 header: an ASCII fallback with quotes and control characters removed, plus the UTF-8 name."""
-    fallback = "".join(c if 32 <= ord(c) < 127 and c not in '"\\;' else "_" for c in filename) or "download"
-    return f"{disposition}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
-
-
 @blp.route("/<int:record_id>/files/<int:file_id>/content")
 class FileContent(MethodView):
     @endpoint_action("file.read")
@@ -179,18 +170,9 @@ class FileContent(MethodView):
     def get(self, record_id: int, file_id: int) -> Response:
         """Unduh berkas (dialirkan) / Download the file (streamed)."""
         row, stream = svc.open_file(runtime(), current_actor(), record_id, file_id)
-
-        def chunks() -> Iterator[bytes]:
-            with stream:
-                while block := stream.read(CHUNK):
-                    yield block
-
-        response = Response(stream_with_context(chunks()), mimetype=row.mime, direct_passthrough=True)
-        response.headers["Content-Length"] = str(row.size)
-        response.headers["Content-Disposition"] = content_disposition(row.filename)
+        response = file_response(stream, filename=row.filename, mime=row.mime, size=row.size)
         response.headers["ETag"] = f'"{row.blob_sha256}"'
         response.headers["Repr-Digest"] = f"sha-256=:{base64.b64encode(bytes.fromhex(row.blob_sha256)).decode()}:"
-        response.headers["Cache-Control"] = "private, no-store"
         return response
 
 

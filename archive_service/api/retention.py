@@ -8,10 +8,9 @@ stages take ``If-Match`` with the batch's version when sent (409 when stale).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from typing import Any
 
-from flask import Response, request, stream_with_context
+from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 from marshmallow import ValidationError
@@ -44,10 +43,11 @@ from schemas.retention import (
 )
 from schemas.validators import OneOf
 
+from ..downloads import file_response
 from ..errors import NotFound, ValidationFailed
 from ..services import disposition, holds, jra, retention, retention_due
 from ..services.auth import validation_failed
-from .records import CHUNK, _if_match, _with_etag, content_disposition
+from .records import _if_match, _with_etag
 from .security import current_actor, endpoint_action, runtime
 
 blp = Blueprint(
@@ -384,14 +384,6 @@ class BatchPackage(MethodView):
         if not batch.package_sha256:
             raise NotFound("Berkas ini tidak memiliki paket.", "This batch has no package.")
         stream = runtime().blobs.open(batch.package_sha256)
-
-        def chunks() -> Iterator[bytes]:
-            with stream:
-                while block := stream.read(CHUNK):
-                    yield block
-
-        response = Response(stream_with_context(chunks()), mimetype="application/x-tar", direct_passthrough=True)
-        response.headers["Content-Length"] = str(batch.package_size or 0)
-        response.headers["Content-Disposition"] = content_disposition(batch.no.replace("/", "-") + ".tar")
-        response.headers["Cache-Control"] = "private, no-store"
+        name = batch.no.replace("/", "-") + ".tar"
+        response = file_response(stream, filename=name, mime="application/x-tar", size=batch.package_size or 0)
         return response

@@ -14,7 +14,6 @@ from flask import Response, url_for
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP = "http://www.sitemaps.org/schemas/sitemap/0.9"
-INLINE_TYPES = frozenset({"application/pdf", "image/png", "image/jpeg"})
 
 
 def _iso(value: datetime | None) -> str:

@@ -7,7 +7,6 @@ for an id that never existed, so the portal leaks neither content nor existence.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -27,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 
 from schemas.enums import KipCategory
 
-from ..api.records import CHUNK, content_disposition
+from ..downloads import file_response
 from ..errors import NotFound, SearchUnavailable, TooManyRequests, ValidationFailed
 from ..ratelimit import RateLimiter
 from ..runtime import Runtime
@@ -134,41 +133,30 @@ def record(record_id: int) -> str:
     return render_template("public/record.html", record=item)
 
 
-def _stream_file(record_id: int, file_id: int, disposition: str) -> Response:
+def _file(record_id: int, file_id: int, *, preview: bool) -> Response:
     try:
         row, stream = public.open_public_file(_rt(), record_id, file_id)
     except NotFound:
         abort(404)
-
-    def chunks() -> Iterator[bytes]:
-        with stream:
-            while block := stream.read(CHUNK):
-                yield block
-
-    response = Response(stream_with_context(chunks()), mimetype=row.mime, direct_passthrough=True)
-    response.headers["Content-Length"] = str(row.size)
-    response.headers["Content-Disposition"] = content_disposition(row.filename, disposition)
-    response.headers["Cache-Control"] = "public, max-age=300"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(
+        stream,
+        filename=row.filename,
+        mime=row.mime,
+        size=row.size,
+        cache_control="public, max-age=300",
+        preview=preview,
+    )
 
 
 @bp.get("/informasi/<int:record_id>/berkas/<int:file_id>")
 def download(record_id: int, file_id: int) -> Response:
-    return _stream_file(record_id, file_id, "attachment")
+    return _file(record_id, file_id, preview=False)
 
 
 @bp.get("/informasi/<int:record_id>/berkas/<int:file_id>/pratinjau")
 def preview(record_id: int, file_id: int) -> Response:
     """Inline, for the record page's preview; only PDF and images are ever shown inline."""
-    response = _stream_file(record_id, file_id, "inline")
-    if response.mimetype not in feeds.INLINE_TYPES:
-        response.headers["Content-Disposition"] = response.headers["Content-Disposition"].replace(
-            "inline", "attachment", 1
-        )
-    response.headers["Content-Security-Policy"] = "default-src 'none'; img-src 'self'; frame-ancestors 'self'"
-    response.headers["X-Frame-Options"] = "SAMEORIGIN"
-    return response
+    return _file(record_id, file_id, preview=True)
 
 
 @bp.get("/feed/informasi.atom")

@@ -1,17 +1,26 @@
-"""Sign in and sign out of the staff workspace."""
+"""Sign in, sign out and change the password in the staff workspace.
+
+Two brakes on guessing: a per-address rate limit on the sign-in POST (in-process, like the public search), and
+a lockout per account after repeated failures (``services.web_auth``). Both answer 429 with a message that never
+says whether the username exists.
+"""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ...db import User
-from ...errors import AuthenticationRequired
-from ...services.auth import check_password
-from . import bp, current_staff, rt, sign_in
+from ...errors import ArsipError, AuthenticationRequired, TooManyRequests
+from ...ratelimit import RateLimiter
+from ...services.web_auth import SignInLocked, change_password, sign_in_password
+from . import actor, bp, current_staff, login_required, rt, sign_in
+from .records import error_text, field_errors
+
+LOGIN_RATE_PER_MINUTE = 20
 
 
 def _safe_next(target: str | None) -> str:
@@ -23,25 +32,41 @@ def _safe_next(target: str | None) -> str:
     return target if not parts.scheme and not parts.netloc and target.startswith("/staf") else default
 
 
+def _limiter() -> RateLimiter:
+    limiter = current_app.extensions.get("arsip_login_limiter")
+    if limiter is None:
+        limiter = current_app.extensions["arsip_login_limiter"] = RateLimiter(LOGIN_RATE_PER_MINUTE)
+    return limiter
+
+
+def _login_page(error: str, status: int, username: str = "") -> tuple[str, int]:
+    page = render_template("staff/login.html", next=request.form.get("next", ""), username=username, error=error)
+    return page, status
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         if current_staff() is not None:
             return redirect(_safe_next(request.args.get("next")))
         return render_template("staff/login.html", next=request.args.get("next", ""))
+    client = request.remote_addr or "-"
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
     try:
-        actor = check_password(rt(), username, password)
+        _limiter().check(client)
+    except TooManyRequests as err:
+        message = _("Terlalu banyak percobaan dari alamat ini; coba lagi sebentar lagi.")
+        page, status = _login_page(message, 429, username)
+        return Response(page, status, headers={"Retry-After": str(err.retry_after)}, mimetype="text/html")
+    try:
+        who = sign_in_password(rt(), username, password, client=client)
+    except SignInLocked:
+        return _login_page(_("Terlalu banyak percobaan masuk yang gagal; coba lagi nanti."), 429, username)
     except AuthenticationRequired:
-        return render_template(
-            "staff/login.html",
-            next=request.form.get("next", ""),
-            username=username,
-            error=_("Nama pengguna atau kata sandi salah."),
-        ), 401
+        return _login_page(_("Nama pengguna atau kata sandi salah."), 401, username)
     with rt().db.read() as db:
-        user = db.get(User, actor.user_id)
+        user = db.get(User, who.user_id)
         assert user is not None
         sign_in(user)
     flash(_("Selamat datang, %(name)s.", name=user.full_name))
@@ -53,3 +78,25 @@ def logout() -> Response:
     session.clear()
     flash(_("Anda telah keluar."))
     return redirect(url_for("staff.login"))
+
+
+@bp.route("/sandi", methods=["GET", "POST"])
+@login_required
+def password() -> str | Response | tuple[str, int]:
+    """Change one's own password; this session is re-stamped, every other session of the user ends."""
+    if request.method == "GET":
+        return render_template("staff/password.html", errors={})
+    try:
+        user = change_password(
+            rt(),
+            actor(),
+            request.form.get("current_password", ""),
+            request.form.get("new_password", ""),
+            request.form.get("new_password_repeat", ""),
+        )
+    except ArsipError as err:
+        page = render_template("staff/password.html", errors=field_errors(err), error=error_text(err))
+        return page, err.status
+    sign_in(user)
+    flash(_("Kata sandi telah diganti. Sesi lain akun ini telah diakhiri."))
+    return redirect(url_for("staff.home"))

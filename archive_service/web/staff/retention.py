@@ -9,11 +9,10 @@ people acting on the same batch cannot overwrite each other (the second gets "re
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from flask import Response, flash, redirect, request, stream_with_context, url_for
+from flask import Response, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
@@ -23,8 +22,8 @@ from retention.lifecycle import KIND_RULES, OPEN_BATCH_STATES, approvable_from
 from schemas.enums import BatchState, DispositionKind, HoldKind, PanelOpinion
 from schemas.retention import DUE_KINDS, DueListQuerySchema, DueQuerySchema
 
-from ...api.records import CHUNK, content_disposition
 from ...db.types import utcnow
+from ...downloads import file_response
 from ...errors import ArsipError, NotFound, ValidationFailed
 from ...permissions import role_may
 from ...services import disposition, holds, retention_due
@@ -378,17 +377,8 @@ def retention_package(batch_id: int) -> Response | tuple[str, int]:
     except ArsipError as exc:
         return problem_page(exc, "retention")
 
-    def chunks() -> Iterator[bytes]:
-        with stream:
-            while block := stream.read(CHUNK):
-                yield block
-
-    response = Response(stream_with_context(chunks()), mimetype="application/x-tar", direct_passthrough=True)
-    if batch.package_size:
-        response.headers["Content-Length"] = str(batch.package_size)
-    response.headers["Content-Disposition"] = content_disposition(batch.no.replace("/", "-") + ".tar")
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    name = batch.no.replace("/", "-") + ".tar"
+    return file_response(stream, filename=name, mime="application/x-tar", size=batch.package_size or 0)
 
 
 # ---- holds ---------------------------------------------------------------------------------------------------------

@@ -168,7 +168,7 @@ def test_unknown_url_is_problem_json(client) -> None:
 
 
 def test_content_disposition_neutralises_quotes_and_controls() -> None:
-    from archive_service.api.records import content_disposition
+    from archive_service.downloads import content_disposition
 
     header = content_disposition('a"b\\c\r\nSet-Cookie: x.pdf')
     assert "\r" not in header and "\n" not in header
