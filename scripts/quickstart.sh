@@ -8,6 +8,7 @@ export ARSIP_DATA_DIR="${ARSIP_DATA_DIR:-$PWD/var}"
 .venv/bin/arsip demo
 bind="${ARSIP_BIND:-127.0.0.1:8000}"
 echo
+echo "Portal publik / public portal: http://$bind/   Ruang kerja staf / staff workspace: http://$bind/staf/"
 echo "Arsip berjalan di / is running at: http://$bind/api/docs  (API: http://$bind/api/v1/records)"
 echo "Coba / try: curl -H \"Authorization: Bearer <token di atas / token above>\" http://$bind/api/v1/records"
 echo "Cari / search: curl \"http://$bind/api/v1/public/search?q=informasi+publik\""

@@ -65,7 +65,14 @@ SHOTS: list[Shot] = [
     Shot("publik-cari", SEARCH),
     Shot("publik-informasi", "/informasi/{record}"),
     Shot("publik-cari-ponsel", SEARCH, size=PHONE),
-    # Staff pages, e.g.: Shot("staf-beranda", "/staf/", role="ppid"),
+    Shot("staf-masuk", "/staf/masuk"),
+    Shot("staf-beranda", "/staf/", role="sekretariat"),
+    Shot("staf-unggah", "/staf/unggah", role="pendukung"),
+    Shot("staf-arsip", "/staf/arsip/{record}", role="ppid"),
+    Shot("staf-cari", "/staf/cari?q=informasi", role="ppid"),
+    Shot("staf-dip", "/staf/dip", role="ppid"),
+    Shot("staf-retensi", "/staf/retensi", role="arsiparis"),
+    Shot("staf-admin", "/staf/admin/pengguna", role="admin"),
 ]
 
 
