@@ -6,6 +6,9 @@
 from __future__ import annotations
 
 import os
+
+# Cheap argon2 parameters for the thousands of test accounts (services/passwords.py); production keeps the defaults.
+os.environ.setdefault("ARSIP_ARGON2_PROFILE", "test")
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path

@@ -12,7 +12,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from marshmallow import ValidationError
 from sqlalchemy import select
@@ -29,9 +28,9 @@ from ..permissions import role_may
 from ..runtime import Runtime
 from . import audit
 from .actor import SYSTEM, Actor
+from .passwords import hasher
 
 TOKEN_PREFIX = "arsip_"
-_hasher = PasswordHasher()
 
 
 def authorize(actor: Actor, action: str) -> None:
@@ -65,7 +64,7 @@ def create_user(rt: Runtime, actor: Actor, data: dict[str, Any]) -> User:
     with rt.db.write() as session:
         if loaded.get("unit_code") and session.get(WorkUnit, loaded["unit_code"]) is None:
             raise ValidationFailed(errors={"unit_code": ["Unit kerja tidak dikenal. / Unknown work unit."]})
-        user = User(**loaded, password_hash=_hasher.hash(password))
+        user = User(**loaded, password_hash=hasher().hash(password))
         session.add(user)
         try:
             session.flush()
@@ -130,10 +129,10 @@ def check_password(rt: Runtime, username: str, password: str) -> Actor:
         user = _user_named(session, username)
     bad = AuthenticationRequired("Nama pengguna atau kata sandi salah.", "Wrong username or password.")
     if user is None or not user.is_active:
-        _hasher.hash(password)  # spend the same time as a real check
+        hasher().hash(password)  # spend the same time as a real check
         raise bad
     try:
-        _hasher.verify(user.password_hash, password)
+        hasher().verify(user.password_hash, password)
     except (VerificationError, InvalidHashError) as exc:
         raise bad from exc
     return actor_for(user)

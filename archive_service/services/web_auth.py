@@ -12,7 +12,6 @@ from __future__ import annotations
 import threading
 from datetime import datetime, timedelta
 
-from argon2 import PasswordHasher
 from sqlalchemy import select
 
 from schemas.base import bilingual
@@ -26,13 +25,13 @@ from ..runtime import Runtime
 from . import audit
 from .actor import Actor
 from .auth import authorize, check_password
+from .passwords import hasher
 
 MAX_FAILURES = 5
 LOCK_DURATION = timedelta(minutes=15)
 LOGIN_LOCKED = "user.login_locked"
 # The audit trail names who acted; a failed sign-in has no user yet, so it is this (never a real account).
 WEB_SIGN_IN = Actor(user_id=None, username="masuk-web", role="anonim")
-_hasher = PasswordHasher()
 
 
 class SignInLocked(ArsipError):
@@ -177,7 +176,7 @@ def change_password(rt: Runtime, actor: Actor, current: str, new: str, repeat: s
         user = session.get(User, actor.user_id) if actor.user_id is not None else None
         if user is None or not user.is_active or user.deleted_at is not None:
             raise NotFound("Pengguna tidak ada.", "No such user.")
-        user.password_hash = _hasher.hash(new)
+        user.password_hash = hasher().hash(new)
         user.failed_logins = 0
         user.locked_until = None
         audit.append(
