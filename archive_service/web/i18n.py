@@ -11,6 +11,8 @@ switch without getting a session; ``?lang=en`` in a URL also works, for shareabl
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -49,10 +51,10 @@ def compile_catalogs(dest: Path) -> Path:
                     if message.id and message.string:
                         merged.add(message.id, message.string)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp")
-        with tmp.open("wb") as fh:
+        # A private temporary name, then an atomic rename: several web workers may compile at the same moment.
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix="messages-", suffix=".tmp", delete=False) as fh:
             write_mo(fh, merged)
-        tmp.replace(target)
+        os.replace(fh.name, target)
     return dest
 
 

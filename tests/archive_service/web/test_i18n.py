@@ -42,3 +42,13 @@ def test_every_ui_string_has_an_english_translation() -> None:
 def test_catalogs_compile(tmp_path: Path) -> None:
     compiled = compile_catalogs(tmp_path)
     assert (compiled / "en" / "LC_MESSAGES" / "messages.mo").stat().st_size > 1000
+
+
+def test_workers_compiling_at_once_do_not_collide(tmp_path: Path) -> None:
+    """gunicorn starts several workers that each compile the catalogs at the same moment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda _: compile_catalogs(tmp_path), range(16)))
+    assert all(r == tmp_path for r in results)
+    assert sorted(p.name for p in (tmp_path / "en" / "LC_MESSAGES").iterdir()) == ["messages.mo"]
