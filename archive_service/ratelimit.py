@@ -10,6 +10,8 @@ from __future__ import annotations
 import threading
 import time
 
+from flask import current_app
+
 from .errors import TooManyRequests
 
 WINDOW_SECONDS = 60
@@ -36,3 +38,13 @@ class RateLimiter:
             self._counts[client] = count
         if count > self.per_minute:
             raise TooManyRequests(retry_after=max(1, int((window + 1) * WINDOW_SECONDS - now)))
+
+
+def app_limiter(name: str, per_minute: int) -> RateLimiter:
+    """The app's limiter called ``name`` (created on first use), so every view that shares a budget shares one
+    table: the public search API and the portal's search page count against the same limit."""
+    key = f"arsip_limiter_{name}"
+    limiter = current_app.extensions.get(key)
+    if limiter is None:
+        limiter = current_app.extensions[key] = RateLimiter(per_minute)
+    return limiter

@@ -368,6 +368,10 @@ class WorkCalendar:
             day += timedelta(days=1)
         return int(total.total_seconds())
 
+    def today(self) -> date:
+        """The calendar date now in the office's time zone (retention dates and "not in the future" checks)."""
+        return datetime.now(self.tz).date()
+
     # -- helpers ------------------------------------------------------------------------------------------------------
 
     def _local(self, at: datetime) -> datetime:

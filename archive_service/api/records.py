@@ -43,15 +43,23 @@ def _with_etag(record: Any, status: int = 200) -> Response:
 
 
 def _if_match() -> int:
-    raw = request.headers.get("If-Match")
-    if not raw:
+    version = optional_if_match()
+    if version is None:
         raise PreconditionRequired(
             "Sertakan If-Match berisi ETag versi yang Anda ubah.",
             "Send If-Match with the ETag of the version you are changing.",
         )
+    return version
+
+
+def optional_if_match() -> int | None:
+    """The version in ``If-Match`` (an ETag such as ``"3"``), or None when the header is absent."""
+    raw = request.headers.get("If-Match")
+    if not raw:
+        return None
     match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', raw)
     if not match:
-        raise ValidationFailed("If-Match tidak dikenali.", "If-Match is not a record version.")
+        raise ValidationFailed("If-Match tidak dikenali.", 'If-Match is not a version (an ETag such as "3").')
     return int(match.group(1))
 
 
@@ -158,7 +166,7 @@ class RecordFiles(MethodView):
     @blp.response(201, RecordSchema)
     def post(self, record_id: int) -> Response:
         """Tambah berkas / Add files (If-Match optional; checked when sent)."""
-        version = _if_match() if request.headers.get("If-Match") else None
+        version = optional_if_match()
         uploads = collect_uploads()
         return _with_etag(svc.add_files(runtime(), current_actor(), record_id, uploads, version), 201)
 

@@ -7,7 +7,6 @@ stages take ``If-Match`` with the batch's version when sent (409 when stale).
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask import Response, request
@@ -47,7 +46,7 @@ from ..downloads import file_response
 from ..errors import NotFound, ValidationFailed
 from ..services import disposition, holds, jra, retention, retention_due
 from ..services.auth import validation_failed
-from .records import _if_match, _with_etag
+from .records import _if_match, _with_etag, optional_if_match
 from .security import current_actor, endpoint_action, runtime
 
 blp = Blueprint(
@@ -63,16 +62,6 @@ def _json() -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ValidationFailed("Kirim isian sebagai objek JSON.", "Send the fields as a JSON object.")
     return data
-
-
-def _batch_version() -> int | None:
-    raw = request.headers.get("If-Match")
-    if not raw:
-        return None
-    match = re.fullmatch(r'\s*(?:W/)?"?(\d+)"?\s*', raw)
-    if not match:
-        raise ValidationFailed("If-Match tidak dikenali.", "If-Match is not a version.")
-    return int(match.group(1))
 
 
 def _batch(batch: Any, status: int = 200) -> Response:
@@ -329,7 +318,7 @@ class BatchConclusion(MethodView):
     @blp.response(200, BatchSchema)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Simpulkan penilaian panitia / Conclude the panel's appraisal."""
-        return _batch(disposition.conclude_panel(runtime(), current_actor(), batch_id, _batch_version(), _json()))
+        return _batch(disposition.conclude_panel(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
 
 
 @blp.route("/batches/<int:batch_id>/approval")
@@ -339,7 +328,7 @@ class BatchApproval(MethodView):
     @blp.response(200, BatchSchema)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Catat surat persetujuan (bukan pengusul) / Record the approval letter (not the proposer)."""
-        return _batch(disposition.approve(runtime(), current_actor(), batch_id, _batch_version(), _json()))
+        return _batch(disposition.approve(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
 
 
 @blp.route("/batches/<int:batch_id>/refusal")
@@ -349,7 +338,7 @@ class BatchRefusal(MethodView):
     @blp.response(200, BatchSchema)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Tolak atau tarik usulan / Refuse or withdraw the batch."""
-        return _batch(disposition.refuse(runtime(), current_actor(), batch_id, _batch_version(), _json()))
+        return _batch(disposition.refuse(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
 
 
 @blp.route("/batches/<int:batch_id>/execution")
@@ -359,7 +348,7 @@ class BatchExecution(MethodView):
     @blp.response(200, BatchSchema)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Laksanakan dengan berita acara / Carry the batch out, with its minutes."""
-        return _batch(disposition.execute(runtime(), current_actor(), batch_id, _batch_version(), _json()))
+        return _batch(disposition.execute(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
 
 
 @blp.route("/batches/<int:batch_id>/items/<int:record_id>/exclusion")
@@ -370,7 +359,7 @@ class BatchExclusion(MethodView):
     def post(self, data: dict[str, Any], batch_id: int, record_id: int) -> Any:
         """Keluarkan arsip dari berkas / Take a record out of the batch."""
         return _batch(
-            disposition.exclude_item(runtime(), current_actor(), batch_id, record_id, _batch_version(), _json())
+            disposition.exclude_item(runtime(), current_actor(), batch_id, record_id, optional_if_match(), _json())
         )
 
 

@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 
 from schemas.search import SearchResultSchema
 
-from ..ratelimit import RateLimiter
+from ..ratelimit import RateLimiter, app_limiter
 from ..services import search as svc
 from .security import current_actor, endpoint_action, runtime
 
@@ -48,11 +48,7 @@ def _json(page: svc.SearchPage) -> Response:
 
 
 def _limiter() -> RateLimiter:
-    limiter = current_app.extensions.get("arsip_public_limiter")
-    if limiter is None:
-        limiter = RateLimiter(runtime().settings.public_search_rate_per_minute)
-        current_app.extensions["arsip_public_limiter"] = limiter
-    return limiter
+    return app_limiter("public_search", runtime().settings.public_search_rate_per_minute)
 
 
 @blp.route("/search")

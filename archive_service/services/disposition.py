@@ -53,10 +53,6 @@ def _load(schema: Schema, data: dict[str, Any]) -> dict[str, Any]:
         raise validation_failed(err) from err
 
 
-def _today(rt: Runtime) -> date:
-    return utcnow().astimezone(rt.calendar.tz).date()
-
-
 # ---- guards on records ---------------------------------------------------------------------------------------------
 def record_problems(rule: KindRule, record: Record, today: date, *, proposing: bool) -> list[str]:
     """Why ``record`` may not take part in this kind of disposition now (empty: it may). Holds and vital records
@@ -213,7 +209,7 @@ def propose(rt: Runtime, actor: Actor, data: dict[str, Any]) -> DispositionBatch
     authorize(actor, "disposition.propose")
     loaded = _load(BatchProposeSchema(), data)
     rule = KIND_RULES[DispositionKind(loaded["kind"])]
-    today, now = _today(rt), utcnow()
+    today, now = rt.calendar.today(), utcnow()
     try:
         with rt.db.write() as session:
             records = [load_visible(session, actor, rid) for rid in loaded["record_ids"]]
@@ -349,7 +345,7 @@ def approve(
     """Record the authority's approval letter. Four eyes: the proposer may not approve their own proposal."""
     authorize(actor, "disposition.approve")
     loaded = _load(ApprovalSchema(), data)
-    now, today = utcnow(), _today(rt)
+    now, today = utcnow(), rt.calendar.today()
     if loaded["letter_date"] > today:
         raise validation_failed(
             ValidationError({"letter_date": ["Tanggal surat di masa depan. / The letter date is ahead."]})
@@ -463,7 +459,7 @@ def execute(
     destroyed (irreversibly) or are handed over as a validated BagIt package."""
     authorize(actor, "disposition.execute")
     ba = _load(ExecutionSchema(), data)
-    if ba["date"] > _today(rt):
+    if ba["date"] > rt.calendar.today():
         raise validation_failed(ValidationError({"date": ["Tanggal di masa depan. / The date is ahead."]}))
     with rt.db.read() as session:
         batch, rule = _open_batch(session, actor, batch_id, expected_version, [BatchState.DISETUJUI])
@@ -478,7 +474,9 @@ def execute(
         with rt.db.write() as session:
             batch, rule = _open_batch(session, actor, batch_id, expected_version, [BatchState.DISETUJUI])
             records = _records_of(session, _active_items(batch))
-            problems = {r.id: p for r in records if (p := record_problems(rule, r, _today(rt), proposing=False))}
+            problems = {
+                r.id: p for r in records if (p := record_problems(rule, r, rt.calendar.today(), proposing=False))
+            }
             _refuse_if_problems(problems, "Pelaksanaan", "The execution")
             now = utcnow()
             local = now.astimezone(rt.calendar.tz)

@@ -242,7 +242,7 @@ def record_trigger(
     """Record the event a waiting period counts from ("setelah pemeriksaan"): the clock starts on that date. Recording
     it again corrects the date (the audit trail keeps both)."""
     authorize(actor, "retention.trigger")
-    if event_date > utcnow().astimezone(rt.calendar.tz).date():
+    if event_date > rt.calendar.today():
         raise ValidationFailed(
             errors={"event_date": ["Tanggal peristiwa tidak boleh di masa depan. / The event date may not be ahead."]}
         )
@@ -278,7 +278,7 @@ def override_class(
             raise Conflict("Arsip sedang ditahan (legal hold).", "The record is under a hold.")
         if record.archival_state == REAPPRAISAL_STATE:
             # The decision of a re-appraisal: the new class's inactive period runs from the day of the decision.
-            today = utcnow().astimezone(rt.calendar.tz).date()
+            today = rt.calendar.today()
             fields = clock_fields(terms, base_date(record), record.retention_trigger_date)
             fields["inactive_until"] = add_years(today, terms.inactive.years)
             fields["retention_waiting_for"] = None
@@ -296,7 +296,7 @@ def override_class(
 def open_reappraisal(rt: Runtime, actor: Actor, record_id: int, expected_version: int | None) -> Record:
     """A record whose JRA says *dinilai kembali* and whose retention has ended goes back to an arsiparis."""
     authorize(actor, "retention.reappraise")
-    today = utcnow().astimezone(rt.calendar.tz).date()
+    today = rt.calendar.today()
 
     def apply(session: Session, record: Record) -> None:
         problems = reappraisal_problems(record, today)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 from schemas.enums import ArchivalState, FinalDisposition
 
 from ..db import Record
-from ..db.types import utcnow
 from ..runtime import Runtime
 from .actor import Actor
 from .auth import authorize
@@ -59,10 +58,6 @@ def _month(session: Session, column: Any) -> Any:
     return func.strftime("%Y-%m", column)
 
 
-def _today(rt: Runtime) -> date:
-    return utcnow().astimezone(rt.calendar.tz).date()
-
-
 def due_summary(
     rt: Runtime,
     actor: Actor,
@@ -73,7 +68,7 @@ def due_summary(
 ) -> list[DueRow]:
     """Counts of due records per procedure, unit and month of the due date (one scan, grouped in SQL)."""
     authorize(actor, "retention.due")
-    as_of = as_of or _today(rt)
+    as_of = as_of or rt.calendar.today()
     kinds = [kind] if kind else list(DUE_RULES)
     kind_expr = case(*[(_condition(k, as_of), k) for k in kinds], else_=None)
     due_date = case(
@@ -129,7 +124,7 @@ def due_records(
 ) -> DuePage:
     """The records behind one row of the summary (paged, oldest due first): what the archivist proposes."""
     authorize(actor, "retention.due")
-    as_of = as_of or _today(rt)
+    as_of = as_of or rt.calendar.today()
     field = getattr(Record, DUE_RULES[kind][1])
     with rt.db.read() as session:
         conds = [_condition(kind, as_of), visibility_filter(actor)]

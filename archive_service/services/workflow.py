@@ -538,7 +538,7 @@ def due_items(
 
 def expire_exemptions(rt: Runtime, actor: Actor, today: date | None = None) -> list[int]:
     """Return every record whose exemption has ended to PPID determination (UU KIP Pasal 20; DOMAIN.md §2.3)."""
-    today = today or utcnow().astimezone(rt.calendar.tz).date()
+    today = today or rt.calendar.today()
     with rt.db.read() as session:
         due = list(
             session.execute(

@@ -28,7 +28,7 @@ from schemas.enums import KipCategory
 
 from ..downloads import file_response
 from ..errors import NotFound, SearchUnavailable, TooManyRequests, ValidationFailed
-from ..ratelimit import RateLimiter
+from ..ratelimit import RateLimiter, app_limiter
 from ..runtime import Runtime
 from ..services import public, search
 from . import feeds, i18n
@@ -50,11 +50,7 @@ def _rt() -> Runtime:
 
 
 def _limiter() -> RateLimiter:
-    limiter = current_app.extensions.get("arsip_public_limiter")
-    if limiter is None:
-        limiter = RateLimiter(_rt().settings.public_search_rate_per_minute)
-        current_app.extensions["arsip_public_limiter"] = limiter
-    return limiter
+    return app_limiter("public_search", _rt().settings.public_search_rate_per_minute)
 
 
 @bp.app_context_processor

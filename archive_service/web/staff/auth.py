@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from ...db import User
 from ...errors import ArsipError, AuthenticationRequired, TooManyRequests
-from ...ratelimit import RateLimiter
+from ...ratelimit import RateLimiter, app_limiter
 from ...services.web_auth import SignInLocked, change_password, sign_in_password
 from . import actor, bp, current_staff, login_required, rt, sign_in
 from .records import error_text, field_errors
@@ -33,10 +33,7 @@ def _safe_next(target: str | None) -> str:
 
 
 def _limiter() -> RateLimiter:
-    limiter = current_app.extensions.get("arsip_login_limiter")
-    if limiter is None:
-        limiter = current_app.extensions["arsip_login_limiter"] = RateLimiter(LOGIN_RATE_PER_MINUTE)
-    return limiter
+    return app_limiter("login", LOGIN_RATE_PER_MINUTE)
 
 
 def _login_page(error: str, status: int, username: str = "") -> tuple[str, int]:

@@ -9,7 +9,6 @@ people acting on the same batch cannot overwrite each other (the second gets "re
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
@@ -22,7 +21,6 @@ from retention.lifecycle import KIND_RULES, OPEN_BATCH_STATES, approvable_from
 from schemas.enums import BatchState, DispositionKind, HoldKind, PanelOpinion
 from schemas.retention import DUE_KINDS, DueListQuerySchema, DueQuerySchema
 
-from ...db.types import utcnow
 from ...downloads import file_response
 from ...errors import ArsipError, NotFound, ValidationFailed
 from ...permissions import role_may
@@ -39,10 +37,6 @@ DUE_PER_PAGE = 50
 def _may(action: str) -> bool:
     who = actor()
     return who.is_system or role_may(who.role, action)
-
-
-def _today() -> date:
-    return utcnow().astimezone(rt().calendar.tz).date()
 
 
 def _int_or_none(raw: str | None) -> int | None:
@@ -95,7 +89,7 @@ def retention_index() -> tuple[str, int]:
         error=error,
         query=query,
         kinds=DUE_KINDS,
-        as_of=query.get("as_of") or _today(),
+        as_of=query.get("as_of") or rt().calendar.today(),
     )
 
 
@@ -232,7 +226,7 @@ def _batch_page(batch_id: int, status: int = 200, **extra: Any) -> tuple[str, in
         can=_stage_forms(batch),
         active_items=[i for i in batch.items if not i.excluded],
         opinions=[str(o) for o in PanelOpinion],
-        today=_today().isoformat(),
+        today=rt().calendar.today().isoformat(),
         signatory_rows=SIGNATORY_ROWS,
         witness_rows=WITNESS_ROWS,
         form=extra.pop("form", MultiDict()),

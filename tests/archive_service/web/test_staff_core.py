@@ -163,7 +163,7 @@ def test_lockout_after_five_failures_refuses_even_the_right_password(app, client
 
 
 def test_login_rate_limit_per_address(app, client, accounts) -> None:
-    app.extensions["arsip_login_limiter"] = RateLimiter(2)
+    app.extensions["arsip_limiter_login"] = RateLimiter(2)
     assert login(client, "ppid", WRONG).status_code == 401
     assert login(client, "ppid", WRONG).status_code == 401
     limited = login(client, "ppid")
