@@ -26,7 +26,8 @@ from ...permissions import role_may
 from ...services import auth, jra
 from ...workcalendar import DEFAULT_HOLIDAYS_FILE, read_holiday_file
 from . import actor, bp, login_required, rt
-from .search import enum_text, error_text, field_errors, page, problem_page
+from .messages import error_text, field_errors
+from .search import enum_text, page, problem_page
 
 F = TypeVar("F", bound=Callable[..., Any])
 YES = {"1", "on", "true", "ya"}

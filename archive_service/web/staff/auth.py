@@ -18,7 +18,7 @@ from ...errors import ArsipError, AuthenticationRequired, TooManyRequests
 from ...ratelimit import RateLimiter, app_limiter
 from ...services.web_auth import SignInLocked, change_password, sign_in_password
 from . import actor, bp, current_staff, login_required, rt, sign_in
-from .records import error_text, field_errors
+from .messages import error_text, field_errors
 
 LOGIN_RATE_PER_MINUTE = 20
 

@@ -17,7 +17,8 @@ from werkzeug.wrappers import Response
 from ...errors import ArsipError, ValidationFailed
 from ...services import dip
 from . import actor, bp, login_required, rt
-from .search import error_text, field_errors, page, problem_page
+from .messages import error_text, field_errors
+from .search import page, problem_page
 
 COLUMN_LABELS = {
     "category": _l("Kategori"),

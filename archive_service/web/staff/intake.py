@@ -24,11 +24,10 @@ from ...services import records as record_svc
 from ...services.auth import list_units
 from ...storage import FileTooLarge
 from . import actor, bp, current_staff, login_required, rt
+from .messages import error_text, field_errors
 from .records import (
     collect_web_uploads,
     error_page,
-    error_text,
-    field_errors,
     label,
     record_page,
     render_page,

@@ -20,7 +20,6 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 
-from schemas.base import split_bilingual
 from schemas.enums import (
     AUDIT_ACTION_LABELS,
     LABELS,
@@ -39,8 +38,8 @@ from ...services import retention, workflow
 from ...services.actor import Actor
 from ...services.uploads import Upload
 from ...workflow.table import BY_ACTION, TRANSITIONS, Transition
-from .. import i18n
 from . import actor, bp, login_required, rt
+from .messages import error_text, field_errors, in_indonesian, lang_text
 
 PER_PAGE = 20
 # Fields the workflow guards name when they are missing (the record page says which, in words).
@@ -67,27 +66,6 @@ CONSEQUENCE_TEXT = ("summary", "harm", "public_interest")
 
 
 # ---- shared helpers ------------------------------------------------------------------------------------------------
-def is_id() -> bool:
-    return i18n.select_locale() == "id"
-
-
-def lang_text(message: str) -> str:
-    """One side of a bilingual ``"Indonesia / English"`` message, in the page language."""
-    id_text, en_text = split_bilingual(message)
-    return id_text if is_id() else en_text
-
-
-def error_text(err: ArsipError) -> str:
-    return err.detail_id if is_id() else err.detail_en
-
-
-def field_errors(err: ArsipError, merge: tuple[str, ...] = ()) -> dict[str, list[str]]:
-    """Field messages in the page language; keys under a ``merge`` name (``files.0.filename``) join that name."""
-    out: dict[str, list[str]] = {}
-    for key, messages in (err.errors or {}).items():
-        name = next((m for m in merge if key == m or key.startswith(m + ".")), key)
-        out.setdefault(name, []).extend(lang_text(str(m)) for m in messages)
-    return out
 
 
 def field_label(name: str) -> str:
@@ -102,7 +80,7 @@ def label(kind: type, value: Any) -> str:
         pair = LABELS[kind][kind(str(value))]
     except (KeyError, ValueError):
         return str(value)
-    return pair[0] if is_id() else pair[1]
+    return pair[0] if in_indonesian() else pair[1]
 
 
 def fmt_time(value: datetime | None) -> str:
@@ -119,7 +97,7 @@ def fmt_date(value: date | None) -> str:
 
 
 def transition_label(transition: Transition) -> str:
-    return transition.label_id if is_id() else transition.label_en
+    return transition.label_id if in_indonesian() else transition.label_en
 
 
 def page_helpers() -> dict[str, Any]:
@@ -212,7 +190,7 @@ def _history_rows(events: list[Any]) -> list[dict[str, Any]]:
             title = transition_label(BY_ACTION[name.removeprefix("workflow.")])
         elif name in AUDIT_ACTION_LABELS:
             pair = AUDIT_ACTION_LABELS[name]  # type: ignore[index]
-            title = pair[0] if is_id() else pair[1]
+            title = pair[0] if in_indonesian() else pair[1]
         else:
             title = name
         changes = [

@@ -27,7 +27,8 @@ from ...permissions import role_may
 from ...services import disposition, holds, retention_due
 from ...services.auth import validation_failed
 from . import actor, bp, login_required, rt
-from .search import enum_text, error_text, field_errors, in_indonesian, page, problem_page
+from .messages import error_text, field_errors, in_indonesian
+from .search import enum_text, page, problem_page
 
 SIGNATORY_ROWS = 3
 WITNESS_ROWS = 2

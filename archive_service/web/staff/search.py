@@ -11,19 +11,18 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from schemas import enums
-from schemas.base import split_bilingual
 
 from ...errors import ArsipError, SearchUnavailable
 from ...services import saved_searches, search
-from .. import i18n
 from . import actor, bp, login_required, rt
+from .messages import error_text, field_errors, in_indonesian
 
 SORT_LABELS = {"relevance": _l("Relevansi"), "date_desc": _l("Terbaru"), "date_asc": _l("Terlama")}
 FACET_LABELS = {
@@ -49,19 +48,6 @@ ENUMS: dict[str, dict[Any, tuple[str, str]]] = {
 
 
 # ---- helpers shared by the search, DIP, retention and admin pages ---------------------------------------------------
-def in_indonesian() -> bool:
-    return i18n.select_locale() == "id"
-
-
-def error_text(exc: ArsipError) -> str:
-    """The service's message in the page's language."""
-    return exc.detail_id if in_indonesian() else exc.detail_en
-
-
-def field_errors(exc: ArsipError) -> dict[str, list[str]]:
-    """Field → messages in the page's language (the services write them "Indonesian / English")."""
-    side = 0 if in_indonesian() else 1
-    return {name: [split_bilingual(str(m))[side] for m in msgs] for name, msgs in (exc.errors or {}).items()}
 
 
 def enum_text(kind: str, value: Any) -> str:
@@ -73,10 +59,7 @@ def enum_text(kind: str, value: Any) -> str:
 
 
 def record_href(record_id: int) -> str:
-    """The staff record page (``staff.record``), or its path while that page is not registered yet."""
-    if "staff.record" in current_app.view_functions:
-        return url_for("staff.record", record_id=record_id)
-    return f"/staf/arsip/{int(record_id)}"
+    return url_for("staff.record", record_id=record_id)
 
 
 def page(template: str, status: int = 200, **context: Any) -> tuple[str, int]:
