@@ -72,6 +72,20 @@ class Settings:
     records_centre_location: str = "Unit Kearsipan (Records Center)"
     panel_quorum: int = 3
     institution_name: str = "Pemerintah Daerah"
+    # Reports (docs/reports.md): the letterhead (kop surat) and the place written above signatures.
+    office_name: str = "Dinas Komunikasi dan Informatika"
+    office_address: str = ""
+    office_city: str = ""
+    letterhead_logo: Path | None = None
+    # Notifications (docs/notifications.md): no SMTP host means no e-mail is sent (cron still runs the rest).
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    mail_from: str = "arsip@localhost"
+    exemption_reminder_days: int = 30
+    oai_page_size: int = 100
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -121,12 +135,15 @@ def _parse(name: str, raw: str) -> Any:
         "extract_memory_mb",
         "public_search_rate_per_minute",
         "panel_quorum",
+        "smtp_port",
+        "exemption_reminder_days",
+        "oai_page_size",
     }:
         try:
             return int(raw)
         except ValueError as exc:
             raise ValueError(f"ARSIP_{name.upper()} must be a whole number, got {raw!r}") from exc
-    if name in {"ocr_enabled", "index_worker_thread"}:
+    if name in {"ocr_enabled", "index_worker_thread", "smtp_starttls"}:
         if raw.lower() in {"1", "true", "yes", "on"}:
             return True
         if raw.lower() in {"0", "false", "no", "off"}:
@@ -134,6 +151,6 @@ def _parse(name: str, raw: str) -> Any:
         raise ValueError(f"ARSIP_{name.upper()} must be true or false, got {raw!r}")
     if name == "allowed_mime_types":
         return tuple(part.strip() for part in raw.split(",") if part.strip())
-    if name in {"data_dir", "holidays_file"}:
+    if name in {"data_dir", "holidays_file", "letterhead_logo"}:
         return Path(raw)
     return raw

@@ -56,6 +56,15 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "hold.read": ALL_ROLES,
     "hold.place": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID}),
     "hold.release": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID}),
+    # Reports and monev (issue 8). Every report only counts and lists what the actor may see (unit scope and
+    # clearance apply as for records); a pendukung's reports cover its own unit.
+    "report.record": ALL_ROLES,  # tanda terima, kartu kontrol of records the actor sees
+    "report.sop": frozenset({Role.ADMIN, Role.PPID, Role.ATASAN_PPID, Role.SEKRETARIAT, Role.PENDUKUNG}),
+    "report.dip": ALL_ROLES,
+    "report.management": frozenset({Role.ADMIN, Role.PPID, Role.ATASAN_PPID, Role.SEKRETARIAT}),
+    "report.retention": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID, Role.PANITIA_PENILAI}),
+    "monev.read": frozenset({Role.ADMIN, Role.PPID, Role.ATASAN_PPID, Role.SEKRETARIAT}),
+    "notification.run": frozenset({Role.ADMIN}),
 }
 
 # Which roles may see records of each security class (besides a pendukung of the owning unit, who always may).

@@ -23,10 +23,14 @@ dpkg -s libmagic1 >/dev/null 2>&1 || packages+=(libmagic1)
 for pkg in tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng; do
   dpkg -s "$pkg" >/dev/null 2>&1 || packages+=("$pkg")
 done
+# WeasyPrint renders the reports (PDF) through Pango; a font must exist for any text to show.
+for pkg in libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core; do
+  dpkg -s "$pkg" >/dev/null 2>&1 || packages+=("$pkg")
+done
 if [ -z "$python_bin" ]; then packages+=(python3 python3-venv); fi
 if [ -n "$python_bin" ] && ! "$python_bin" -c 'import ensurepip, venv' >/dev/null 2>&1; then packages+=(python3-venv); fi
 if [ "$with_test" = 1 ] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then packages+=(postgresql); fi
-# pdftotext is the baseline of the ingest benchmark.
+# pdftotext is the baseline of the ingest benchmark; pdftoppm renders report PDFs to PNG in the tests.
 if [ "$with_test" = 1 ] && ! command -v pdftotext >/dev/null 2>&1; then packages+=(poppler-utils); fi
 # The browser tests (tests/e2e/browser) drive Debian's chromium through Playwright (no browser download);
 # fonts-liberation is only a recommendation of chromium-common, so name it: pages and screenshots need a font.
