@@ -57,7 +57,7 @@ def create_app(
     app.extensions["arsip_api"] = api
     problems.register(app)
 
-    from .api import accounts, dip, index_admin, meta, records, retention, search, workflow
+    from .api import accounts, dip, index_admin, meta, monev, records, reports, retention, search, workflow
 
     api.register_blueprint(records.blp)
     api.register_blueprint(accounts.blp)
@@ -66,6 +66,8 @@ def create_app(
     api.register_blueprint(search.blp)
     api.register_blueprint(index_admin.blp)
     api.register_blueprint(retention.blp)
+    api.register_blueprint(reports.blp)
+    api.register_blueprint(monev.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
     from .web import init_web

@@ -1,0 +1,3 @@
+"""Staff pages: monev (issue 8)."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Staff pages: reports (issue 8)."""
+
+from __future__ import annotations
