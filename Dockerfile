@@ -9,6 +9,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libmagic1 curl tini tesseract-ocr tesseract-ocr-ind tesseract-ocr-eng \
+    libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/* \
  && useradd --system --create-home --uid 10001 arsip \
  && mkdir -p /data && chown arsip:arsip /data

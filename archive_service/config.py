@@ -83,7 +83,7 @@ class Settings:
     smtp_user: str = ""
     smtp_password: str = ""
     smtp_starttls: bool = False
-    mail_from: str = "arsip@localhost"
+    mail_from: str = "arsip@localhost.localdomain"  # a dotted domain: OAI-PMH adminEmail must have one
     exemption_reminder_days: int = 30
     oai_page_size: int = 100
 

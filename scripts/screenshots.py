@@ -73,6 +73,8 @@ SHOTS: list[Shot] = [
     Shot("staf-dip", "/staf/dip", role="ppid"),
     Shot("staf-retensi", "/staf/retensi", role="arsiparis"),
     Shot("staf-admin", "/staf/admin/pengguna", role="admin"),
+    Shot("staf-monev", "/staf/monev", role="ppid"),
+    Shot("staf-laporan", "/staf/laporan", role="ppid"),
 ]
 
 

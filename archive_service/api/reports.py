@@ -1,8 +1,21 @@
-"""``/api/v1/reports``: every generated document (issue 8), listed and rendered on request."""
+"""``/api/v1/reports``: every generated document (issue 8), listed and rendered on request.
+
+The outer gate is ``report.record`` (every role has it); each report's own permission is checked by the registry,
+so a role that may not have one report gets 403 for it while the list still shows it (``may_run: false``).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+from flask import Response, request
+from flask.views import MethodView
 from flask_smorest import Blueprint
+
+from ..downloads import file_response
+from ..reports.registry import PARAMS, load_all, may_run
+from ..reports.render import produce
+from .security import current_actor, endpoint_action, runtime
 
 blp = Blueprint(
     "reports",
@@ -10,3 +23,50 @@ blp = Blueprint(
     url_prefix="/api/v1/reports",
     description="Laporan dan berita acara / Reports and official minutes",
 )
+
+
+def query_params() -> dict[str, Any]:
+    """The report parameters of the query string; ``record_ids`` may be ``1,2`` or repeated."""
+    raw: dict[str, Any] = {}
+    for key in PARAMS:
+        values = [v for v in request.args.getlist(key) if v.strip()]
+        if values:
+            raw[key] = ",".join(values) if key == "record_ids" else values[-1]
+    return raw
+
+
+@blp.route("")
+class ReportList(MethodView):
+    @endpoint_action("report.record")
+    def get(self) -> Any:
+        """Daftar laporan / Every report: name, titles, SOP steps, formats, parameters, whether you may run it."""
+        actor = current_actor()
+        return [
+            {
+                "name": spec.name,
+                "title_id": spec.title_id,
+                "title_en": spec.title_en,
+                "sop_steps": spec.sop_steps,
+                "formats": list(spec.formats),
+                "needs": list(spec.needs),
+                "optional": list(spec.optional),
+                "permission": spec.permission,
+                "may_run": may_run(actor, spec),
+            }
+            for spec in sorted(load_all().values(), key=lambda s: s.name)
+        ]
+
+
+@blp.route("/<name>")
+class ReportFile(MethodView):
+    @endpoint_action("report.record")
+    def get(self, name: str) -> Response:
+        """Buat laporan / Render a report: ``?format=pdf|xlsx|csv&period=2026-11&unit=…&record_ids=1,2&…``."""
+        rendered = produce(runtime(), current_actor(), name, query_params(), request.args.get("format"))
+        return file_response(
+            rendered.stream,
+            filename=rendered.filename,
+            mime=rendered.media_type.split(";")[0],  # Werkzeug adds the charset of text/* itself
+            size=rendered.size,
+            cache_control="no-store",
+        )

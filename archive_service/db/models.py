@@ -388,3 +388,54 @@ class Extraction(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Notifications (issue 8)
+
+
+class Notification(Base):
+    """One e-mail that ``arsip cron`` decided to send (services/notifications.py, services/cron.py).
+
+    ``dedupe_key`` is unique: deciding twice records once, so a step opening, a day's digest or a reminder is
+    mailed at most once however often cron runs. ``claimed_at``/``claim_token`` let one cron run own a row while
+    it talks to the SMTP server, so two concurrent runs never deliver the same row.
+    """
+
+    __tablename__ = "notifications"
+    __table_args__ = (Index("ix_notifications_pending", "sent_at", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    dedupe_key: Mapped[str] = mapped_column(String(255), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    record_id: Mapped[int | None] = mapped_column(Integer)
+    recipient: Mapped[str] = mapped_column(String(255))
+    subject: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    claimed_at: Mapped[datetime | None] = mapped_column()
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+
+
+# OAI-PMH (issue 8)
+
+
+class OaiItem(Base):
+    """An item the OAI-PMH repository has exposed (archive_service/oai/repository.py): kept for ever, so a record
+    that was public once and then withdrawn is reported as deleted (``deletedRecord=persistent``).
+
+    ``datestamp`` is when the repository registered the item's last change (seconds, UTC); ``record_version`` is
+    the record's optimistic-lock version at that moment, which is how a later edit of a public record is noticed.
+    A record that was never public never gets a row, so it can never appear in any OAI-PMH answer.
+    """
+
+    __tablename__ = "oai_items"
+    __table_args__ = (Index("ix_oai_items_datestamp", "datestamp", "record_id"),)
+
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True, autoincrement=False)
+    datestamp: Mapped[datetime] = mapped_column()
+    deleted: Mapped[bool] = mapped_column(Boolean, default=False)
+    record_version: Mapped[int] = mapped_column(Integer)

@@ -21,6 +21,7 @@ class Column:
     label: str
     numeric: bool = False  # right-aligned in PDF, a number cell in XLSX
     width: str | None = None  # CSS width hint for the PDF, e.g. "12%"
+    nowrap: bool = False  # PDF: keep on one line (numbers like ARS/2025/000001 must not break at "/")
 
 
 @dataclass

@@ -151,13 +151,24 @@ def check_format(spec: ReportSpec, fmt: str) -> str:
     return fmt
 
 
-def build(rt: Runtime, actor: Actor, name: str, raw: dict[str, Any]) -> tuple[ReportSpec, Document]:
-    """Look up, check parameters and permission, then build. Raises NotFound / ValidationFailed / Forbidden."""
+def may_run(actor: Actor, spec: ReportSpec) -> bool:
+    return actor.is_system or role_may(actor.role, spec.permission)
+
+
+def build(
+    rt: Runtime, actor: Actor, name: str, raw: dict[str, Any], *, fmt: str | None = None
+) -> tuple[ReportSpec, Document]:
+    """Look up, check parameters and permission (and ``fmt`` when given), then build.
+
+    Raises NotFound / ValidationFailed / PermissionDenied before any query runs.
+    """
     spec = get_spec(name)
     params = parse_params(spec, raw)
-    if not actor.is_system and not role_may(actor.role, spec.permission):
+    if not may_run(actor, spec):
         raise PermissionDenied(
             f"Peran {actor.role} tidak boleh membuat laporan '{name}'",
             f"Role {actor.role} may not produce report '{name}'",
         )
+    if fmt is not None:
+        check_format(spec, fmt)
     return spec, spec.build(rt, actor, params)

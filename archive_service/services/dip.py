@@ -39,7 +39,7 @@ COLUMNS = (
 )
 
 
-def _created_time(record: Record) -> str | None:
+def created_time_text(record: Record) -> str | None:
     """PerKI column 5 (*waktu pembuatan*): the document date, else the period, as offices write it."""
     if record.doc_date:
         return record.doc_date.isoformat()
@@ -77,7 +77,7 @@ def current_rows(rt: Runtime) -> list[dict[str, Any]]:
                     "summary": record.dip_summary or record.description,
                     "controlling_unit": record.controlling_unit,
                     "responsible_official": record.responsible_official,
-                    "created_time": _created_time(record),
+                    "created_time": created_time_text(record),
                     "created_place": record.created_place,
                     "available_forms": list(record.available_forms or []),
                     "retention_text": record.dip_retention_text,

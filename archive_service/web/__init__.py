@@ -34,10 +34,13 @@ def init_web(app: Flask, runtime: Runtime) -> None:
     )
     i18n.init(app, runtime)
     csrf.init(app)
-    from . import public, staff
+    from ..oai import views as oai
+    from . import exports, public, staff
 
     app.register_blueprint(public.bp)
     app.register_blueprint(staff.bp)
+    app.register_blueprint(exports.bp)  # open-data exports of the portal (issue 8)
+    app.register_blueprint(oai.bp)  # OAI-PMH at /oai (issue 8): stateless, no session, no CSRF
 
     @app.after_request
     def _page_headers(response: Response) -> Response:

@@ -50,6 +50,7 @@ def _request_for(method: str, rule: str, record_id: int, file_id: int, role: str
     url = re.sub(r"<int:file_id>", str(file_id), url)
     url = re.sub(r"<username>", "arsiparis", url)  # the delete target; only admin may, and it runs last
     url = re.sub(r"<int:version_no>", "1", url)
+    url = re.sub(r"<name>", f"kartu-kontrol?record_ids={record_id}&format=csv", url)
     if rule.endswith("/dip/compare"):
         url += "?from=1&to=1"
     if rule.endswith("/due/records"):

@@ -1,0 +1,247 @@
+"""What the OAI-PMH repository holds: the ``oai_items`` table, kept in step with the records, and its queries.
+
+Why a table: OAI-PMH promises ``deletedRecord=persistent`` — a harvester that copied a record must later learn
+that it was withdrawn. But a withdrawal leaves no trace a query could find on the record itself (unpublishing
+clears ``published_at``; an exemption or a reclassification to *rahasia* just changes the columns), and a record
+that was *never* public must never be mentioned at all, not even as deleted. So ``oai_items`` remembers every
+record the repository has exposed: a row is created the first time a record is seen public and is never removed.
+
+`sync` brings the table up to date with three set-based statements (no per-record Python loop):
+
+1. records public now without a row get one (``deleted = false``, datestamp now);
+2. rows whose record is public now but was marked deleted, or whose record changed since (its optimistic-lock
+   ``version`` differs), get datestamp now (and ``deleted = false``);
+3. live rows whose record is no longer public (unpublished, exempted, reclassified, destroyed) are marked
+   deleted with datestamp now.
+
+The datestamp is therefore the moment the repository registered the change, truncated to seconds, which is what
+makes incremental harvesting exact: a change is never stamped earlier than the sync that first exposes it, so a
+harvester asking ``from`` its last harvest time cannot miss it. Every OAI request calls `maybe_sync`, which runs
+`sync` at most once per `SYNC_INTERVAL` seconds per process. Between two syncs an answer may lag by those few
+seconds, but it never leaks: an item is served with metadata only if its record is public *now*
+(``public_condition()`` in the same query); a live row whose record was withdrawn since the last sync is answered
+as deleted, without sets or metadata.
+
+Deleted items carry no set membership (their category and unit are never disclosed), so a set-restricted harvest
+does not report deletions; a harvester that needs them harvests without ``set`` (documented in
+docs/interoperability.md).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, true, update
+from sqlalchemy.orm import Session
+
+from schemas.enums import KIP_CATEGORY_LABELS, KipCategory
+
+from ..config import Settings
+from ..db import OaiItem, Record, WorkUnit
+from ..db.engine import upsert_insert
+from ..db.types import utcnow
+from ..runtime import Runtime
+from ..services.dip import CATEGORY_ORDER
+from ..services.indexing import is_public, public_condition
+
+SYNC_INTERVAL = 3.0  # seconds between two syncs in one process
+_last_sync: dict[str, float] = {}
+_sync_lock = threading.Lock()
+
+CATEGORY_SET = "kategori"
+UNIT_SET = "unit"
+
+
+# ---- keeping oai_items in step -------------------------------------------------------------------------------------
+def _now() -> datetime:
+    return utcnow().replace(microsecond=0)
+
+
+def _public_record(record_id: ColumnElement[int]) -> ColumnElement[bool]:
+    return exists(select(Record.id).where(Record.id == record_id, public_condition()))
+
+
+def sync(rt: Runtime, now: datetime | None = None) -> None:
+    """Register newly public, changed and withdrawn records (see the module docstring)."""
+    stamp = (now or _now()).replace(microsecond=0)
+    with rt.db.write() as session:
+        insert = upsert_insert(session)
+        new = select(Record.id, Record.version, literal(stamp, OaiItem.datestamp.type), false()).where(
+            public_condition(), ~exists(select(OaiItem.record_id).where(OaiItem.record_id == Record.id))
+        )
+        columns = ["record_id", "record_version", "datestamp", "deleted"]
+        session.execute(insert(OaiItem).from_select(columns, new).on_conflict_do_nothing())
+        current_version = (
+            select(Record.version).where(Record.id == OaiItem.record_id).scalar_subquery().correlate(OaiItem)
+        )
+        changed = exists(
+            select(Record.id).where(
+                Record.id == OaiItem.record_id,
+                public_condition(),
+                or_(OaiItem.deleted.is_(True), Record.version != OaiItem.record_version),
+            )
+        )
+        session.execute(
+            update(OaiItem)
+            .where(changed)
+            .values(datestamp=stamp, deleted=False, record_version=current_version)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(OaiItem)
+            .where(OaiItem.deleted.is_(False), ~_public_record(OaiItem.record_id))
+            .values(datestamp=stamp, deleted=True)
+            .execution_options(synchronize_session=False)
+        )
+    _last_sync[rt.settings.database_url] = time.monotonic()
+
+
+def maybe_sync(rt: Runtime) -> None:
+    """`sync`, unless this process did it less than `SYNC_INTERVAL` seconds ago."""
+    key = rt.settings.database_url
+    with _sync_lock:
+        last = _last_sync.get(key)
+        if last is not None and time.monotonic() - last < SYNC_INTERVAL:
+            return
+        sync(rt)
+
+
+# ---- identifiers and sets ------------------------------------------------------------------------------------------
+def namespace(settings: Settings) -> str:
+    """The repository's namespace identifier: the host name of the public portal."""
+    return (urlsplit(settings.public_base_url).hostname or "localhost").lower()
+
+
+def identifier(settings: Settings, record_id: int) -> str:
+    return f"oai:{namespace(settings)}:{record_id}"
+
+
+def parse_identifier(settings: Settings, value: str) -> int | None:
+    """The record id of one of our identifiers, or ``None`` (an identifier we never issued)."""
+    prefix = f"oai:{namespace(settings)}:"
+    if not value.startswith(prefix):
+        return None
+    local = value[len(prefix) :]
+    if not local.isascii() or not local.isdigit() or len(local) > 12 or local.startswith("0"):
+        return None
+    return int(local)
+
+
+def set_specs(record: Record) -> list[str]:
+    return [f"{CATEGORY_SET}:{record.kip_category}", f"{UNIT_SET}:{record.processing_unit}"]
+
+
+def list_sets(rt: Runtime) -> list[tuple[str, str]]:
+    """``(setSpec, setName)``: the KIP categories (always) and the units that have public records now."""
+    out = [(CATEGORY_SET, "Kategori informasi publik (UU 14/2008)")]
+    for category in CATEGORY_ORDER:
+        out.append((f"{CATEGORY_SET}:{category}", KIP_CATEGORY_LABELS[KipCategory(category)][0]))
+    out.append((UNIT_SET, "Unit kerja (unit pengolah)"))
+    with rt.db.read() as session:
+        units = session.execute(
+            select(WorkUnit.code, WorkUnit.name)
+            .where(WorkUnit.code.in_(select(Record.processing_unit).where(public_condition()).distinct()))
+            .order_by(WorkUnit.code)
+        ).all()
+    out.extend((f"{UNIT_SET}:{code}", f"Unit kerja: {name}") for code, name in units)
+    return out
+
+
+def _set_condition(spec: str | None) -> ColumnElement[bool]:
+    """Members of a set: live items whose record is public now and in that category or unit. Unknown sets are
+    empty (``noRecordsMatch``); deleted items are in no set."""
+    if spec is None:
+        return true()
+    live = and_(OaiItem.deleted.is_(False), public_condition())
+    if spec in (CATEGORY_SET, UNIT_SET):
+        return live
+    kind, _, value = spec.partition(":")
+    if kind == CATEGORY_SET and value in {str(c) for c in CATEGORY_ORDER}:
+        return and_(live, Record.kip_category == value)
+    if kind == UNIT_SET and value and ":" not in value:
+        return and_(live, Record.processing_unit == value)
+    return false()
+
+
+# ---- items ---------------------------------------------------------------------------------------------------------
+@dataclass
+class Item:
+    """One item as the protocol shows it: a live one has its record (for the metadata) and sets."""
+
+    record_id: int
+    datestamp: datetime
+    record: Record | None = None
+    sets: list[str] = field(default_factory=list)
+
+    @property
+    def deleted(self) -> bool:
+        return self.record is None
+
+
+def _item(row: OaiItem, record: Record) -> Item:
+    if not row.deleted and is_public(record):
+        return Item(row.record_id, row.datestamp, record, set_specs(record))
+    return Item(row.record_id, row.datestamp)
+
+
+def get_item(rt: Runtime, record_id: int) -> Item | None:
+    """The item of a record the repository has exposed, else ``None`` (never public: does not exist)."""
+    with rt.db.read() as session:
+        row = session.execute(
+            select(OaiItem, Record).join(Record, Record.id == OaiItem.record_id).where(OaiItem.record_id == record_id)
+        ).first()
+    return _item(row[0], row[1]) if row else None
+
+
+def earliest_datestamp(rt: Runtime) -> datetime | None:
+    with rt.db.read() as session:
+        return session.execute(select(func.min(OaiItem.datestamp))).scalar_one_or_none()
+
+
+@dataclass
+class Page:
+    items: list[Item]
+    total: int
+    more: bool
+
+
+def _filters(set_spec: str | None, start: datetime | None, stop: datetime | None) -> list[ColumnElement[bool]]:
+    conditions = [_set_condition(set_spec)]
+    if start is not None:
+        conditions.append(OaiItem.datestamp >= start)
+    if stop is not None:
+        conditions.append(OaiItem.datestamp <= stop)
+    return conditions
+
+
+def list_page(
+    rt: Runtime,
+    *,
+    set_spec: str | None,
+    start: datetime | None,
+    stop: datetime | None,
+    after: tuple[datetime, int] | None,
+    limit: int,
+    count: bool = True,
+) -> Page:
+    """One page of items in ``(datestamp, record id)`` order after the keyset position ``after``, and the size of
+    the complete list (served by ``ix_oai_items_datestamp``; ``count=False`` skips it: total is then -1)."""
+    conditions = _filters(set_spec, start, stop)
+    with rt.db.read() as session:
+        total = _count(session, conditions) if count else -1
+        q = select(OaiItem, Record).join(Record, Record.id == OaiItem.record_id).where(*conditions)
+        if after is not None:
+            stamp, last_id = after
+            q = q.where(or_(OaiItem.datestamp > stamp, and_(OaiItem.datestamp == stamp, OaiItem.record_id > last_id)))
+        rows = session.execute(q.order_by(OaiItem.datestamp, OaiItem.record_id).limit(limit + 1)).all()
+    items = [_item(row, record) for row, record in rows[:limit]]
+    return Page(items, total, len(rows) > limit)
+
+
+def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
+    q = select(func.count()).select_from(OaiItem).join(Record, Record.id == OaiItem.record_id).where(*conditions)
+    return int(session.execute(q).scalar_one())
