@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, true, update
+from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, true, union_all, update
 from sqlalchemy.orm import Session
 
 from schemas.enums import KIP_CATEGORY_LABELS, KipCategory
@@ -229,17 +229,42 @@ def list_page(
     count: bool = True,
 ) -> Page:
     """One page of items in ``(datestamp, record id)`` order after the keyset position ``after``, and the size of
-    the complete list (served by ``ix_oai_items_datestamp``; ``count=False`` skips it: total is then -1)."""
+    the complete list (``count=False`` skips it: total is then -1).
+
+    The position is looked up in two index ranges of ``ix_oai_items_datestamp`` (same datestamp and a later id;
+    a later datestamp), each limited, then merged. Why not ``datestamp > s OR (datestamp = s AND id > i)``: neither
+    SQLite nor a row-value comparison turns that into one index range, so every page scanned all the items of its
+    datestamp; the first sync stamps a whole archive with one datestamp, and a harvest of a million records then
+    read on the order of n²/2 index entries."""
     conditions = _filters(set_spec, start, stop)
+    order = (OaiItem.datestamp, OaiItem.record_id)
+    keys = select(OaiItem.record_id, OaiItem.datestamp).join(Record, Record.id == OaiItem.record_id).where(*conditions)
     with rt.db.read() as session:
         total = _count(session, conditions) if count else -1
-        q = select(OaiItem, Record).join(Record, Record.id == OaiItem.record_id).where(*conditions)
-        if after is not None:
+        if after is None:
+            ids = session.execute(keys.order_by(*order).limit(limit + 1)).scalars().all()
+        else:
             stamp, last_id = after
-            q = q.where(or_(OaiItem.datestamp > stamp, and_(OaiItem.datestamp == stamp, OaiItem.record_id > last_id)))
-        rows = session.execute(q.order_by(OaiItem.datestamp, OaiItem.record_id).limit(limit + 1)).all()
-    items = [_item(row, record) for row, record in rows[:limit]]
-    return Page(items, total, len(rows) > limit)
+            same = keys.where(OaiItem.datestamp == stamp, OaiItem.record_id > last_id).order_by(*order)
+            later = keys.where(OaiItem.datestamp > stamp).order_by(*order)
+            merged = union_all(
+                select(same.limit(limit + 1).subquery()), select(later.limit(limit + 1).subquery())
+            ).subquery()
+            ids = (
+                session.execute(
+                    select(merged.c.record_id).order_by(merged.c.datestamp, merged.c.record_id).limit(limit + 1)
+                )
+                .scalars()
+                .all()
+            )
+        rows = session.execute(
+            select(OaiItem, Record)
+            .join(Record, Record.id == OaiItem.record_id)
+            .where(OaiItem.record_id.in_(ids[:limit]))
+            .order_by(*order)
+        ).all()
+    items = [_item(row, record) for row, record in rows]
+    return Page(items, total, len(ids) > limit)
 
 
 def _count(session: Session, conditions: list[ColumnElement[bool]]) -> int:
