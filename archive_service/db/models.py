@@ -103,6 +103,7 @@ class Record(Base):
     __table_args__ = (
         Index("ix_records_unit_created", "processing_unit", "created_at"),
         Index("ix_records_classification", "classification_code"),
+        Index("ix_records_updated_at", "updated_at"),  # what changed since: the OAI-PMH incremental sync
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

@@ -17,10 +17,11 @@ record the repository has exposed: a row is created the first time a record is s
 The datestamp is therefore the moment the repository registered the change, truncated to seconds, which is what
 makes incremental harvesting exact: a change is never stamped earlier than the sync that first exposes it, so a
 harvester asking ``from`` its last harvest time cannot miss it. Every OAI request calls `maybe_sync`, which runs
-`sync` at most once per `SYNC_INTERVAL` seconds per process. Between two syncs an answer may lag by those few
-seconds, but it never leaks: an item is served with metadata only if its record is public *now*
-(``public_condition()`` in the same query); a live row whose record was withdrawn since the last sync is answered
-as deleted, without sets or metadata.
+`sync` at most once per `SYNC_INTERVAL` seconds per process; a sync is incremental (only records changed since the
+previous one, by ``records.updated_at``), with a full pass the first time and once a day. Between two syncs an
+answer may lag by those few seconds, but it never leaks: an item is served with metadata only if its record is
+public *now* (``public_condition()`` in the same query); a live row whose record was withdrawn since the last sync
+is answered as deleted, without sets or metadata.
 
 Deleted items carry no set membership (their category and unit are never disclosed), so a set-restricted harvest
 does not report deletions; a harvester that needs them harvests without ``set`` (documented in
@@ -32,7 +33,7 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 from sqlalchemy import ColumnElement, and_, exists, false, func, literal, or_, select, true, union_all, update
@@ -41,7 +42,7 @@ from sqlalchemy.orm import Session
 from schemas.enums import KIP_CATEGORY_LABELS, KipCategory
 
 from ..config import Settings
-from ..db import OaiItem, Record, WorkUnit
+from ..db import Counter, OaiItem, Record, WorkUnit
 from ..db.engine import upsert_insert
 from ..db.types import utcnow
 from ..runtime import Runtime
@@ -49,6 +50,9 @@ from ..services.dip import CATEGORY_ORDER
 from ..services.indexing import is_public, public_condition
 
 SYNC_INTERVAL = 3.0  # seconds between two syncs in one process
+SYNC_SLACK = timedelta(minutes=10)  # an incremental sync looks this far behind the previous one
+FULL_SYNC_EVERY = timedelta(hours=24)
+SYNC_MARK, FULL_SYNC_MARK = "oai_sync_at", "oai_full_sync_at"  # rows of ``counters``: epoch seconds
 _last_sync: dict[str, float] = {}
 _sync_lock = threading.Lock()
 
@@ -65,13 +69,39 @@ def _public_record(record_id: ColumnElement[int]) -> ColumnElement[bool]:
     return exists(select(Record.id).where(Record.id == record_id, public_condition()))
 
 
-def sync(rt: Runtime, now: datetime | None = None) -> None:
-    """Register newly public, changed and withdrawn records (see the module docstring)."""
+def _read_mark(session: Session, name: str) -> datetime | None:
+    value = session.execute(select(Counter.value).where(Counter.name == name)).scalar_one_or_none()
+    return datetime.fromtimestamp(value, UTC) if value is not None else None
+
+
+def _write_mark(session: Session, name: str, stamp: datetime) -> None:
+    insert = upsert_insert(session)
+    seconds = int(stamp.timestamp())
+    session.execute(
+        insert(Counter)
+        .values(name=name, value=seconds)
+        .on_conflict_do_update(index_elements=["name"], set_={"value": seconds})
+    )
+
+
+def sync(rt: Runtime, now: datetime | None = None, *, full: bool = False) -> bool:
+    """Register newly public, changed and withdrawn records (see the module docstring); True if it was a full pass.
+
+    Incremental by default: only records whose ``updated_at`` is at most `SYNC_SLACK` older than the previous sync
+    are looked at (``ix_records_updated_at``), so a sync costs what changed, not the size of the archive. Every
+    service that changes a record sets ``updated_at`` (and SQLAlchemy bumps ``version``); the slack covers a
+    transaction that stamped its change before a sync started and committed after it. A full pass (every record)
+    runs the first time, when asked (``full``; ``arsip cron`` does once a day) and after `FULL_SYNC_EVERY`, as a
+    safety net. Either way nothing can leak: metadata is only ever served for a record public at query time."""
     stamp = (now or _now()).replace(microsecond=0)
     with rt.db.write() as session:
+        last, last_full = _read_mark(session, SYNC_MARK), _read_mark(session, FULL_SYNC_MARK)
+        full = full or last is None or last_full is None or stamp - last_full >= FULL_SYNC_EVERY
+        recent = true() if full or last is None else Record.updated_at >= last - SYNC_SLACK
+        touched = true() if full else OaiItem.record_id.in_(select(Record.id).where(recent))
         insert = upsert_insert(session)
         new = select(Record.id, Record.version, literal(stamp, OaiItem.datestamp.type), false()).where(
-            public_condition(), ~exists(select(OaiItem.record_id).where(OaiItem.record_id == Record.id))
+            recent, public_condition(), ~exists(select(OaiItem.record_id).where(OaiItem.record_id == Record.id))
         )
         columns = ["record_id", "record_version", "datestamp", "deleted"]
         session.execute(insert(OaiItem).from_select(columns, new).on_conflict_do_nothing())
@@ -87,17 +117,21 @@ def sync(rt: Runtime, now: datetime | None = None) -> None:
         )
         session.execute(
             update(OaiItem)
-            .where(changed)
+            .where(touched, changed)
             .values(datestamp=stamp, deleted=False, record_version=current_version)
             .execution_options(synchronize_session=False)
         )
         session.execute(
             update(OaiItem)
-            .where(OaiItem.deleted.is_(False), ~_public_record(OaiItem.record_id))
+            .where(touched, OaiItem.deleted.is_(False), ~_public_record(OaiItem.record_id))
             .values(datestamp=stamp, deleted=True)
             .execution_options(synchronize_session=False)
         )
+        _write_mark(session, SYNC_MARK, stamp)
+        if full:
+            _write_mark(session, FULL_SYNC_MARK, stamp)
     _last_sync[rt.settings.database_url] = time.monotonic()
+    return full
 
 
 def maybe_sync(rt: Runtime) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from archive_service.db import Record
 from archive_service.db.models import OaiItem
@@ -248,3 +248,28 @@ def _item(rt, record_id: int) -> repository.Item:  # type: ignore[no-untyped-def
     item = repository.get_item(rt, record_id)
     assert item is not None
     return item
+
+
+def test_incremental_sync_and_the_full_pass(client, rt, catalogue) -> None:
+    """A sync looks only at records changed since the previous one (``updated_at``); a change that bypassed the
+    services (raw SQL, no ``updated_at``) is missed by it but still never leaks — the answer checks the record at
+    query time — and the full pass registers it."""
+    assert repository.sync(rt, full=True) is True
+    victim, other = catalogue.published[0], catalogue.published[1]
+    act(rt, _record(rt, victim), "batalkan_publikasi")
+    assert repository.sync(rt) is False  # incremental
+    assert _item(rt, victim).deleted
+
+    with rt.db.write() as session:
+        stale = datetime.now(UTC) - timedelta(days=2)  # as if changed long ago, by something that skipped the stamp
+        session.execute(update(Record).where(Record.id == other).values(security_class="rahasia", updated_at=stale))
+    assert repository.sync(rt) is False
+    with rt.db.read() as session:
+        assert session.get(OaiItem, other).deleted is False  # not seen by the incremental pass ...
+    doc = _get(client, verb="GetRecord", identifier=f"oai:{HOST}:{other}", metadataPrefix="oai_dc")
+    header = doc.find(".//o:header", NS)
+    assert header.get("status") == "deleted" and doc.find(".//o:metadata", NS) is None  # ... yet nothing leaks
+    assert header.find("o:setSpec", NS) is None
+    assert repository.sync(rt, full=True) is True
+    with rt.db.read() as session:
+        assert session.get(OaiItem, other).deleted is True
