@@ -65,8 +65,18 @@ def _print(report: CronReport) -> None:
         )
 
 
+def _oai_sync(rt: Runtime) -> None:
+    """Keep the OAI-PMH repository's item list current from the scheduler, so harvest requests rarely pay for the
+    daily full pass (``oai.repository.scheduled_sync``)."""
+    from .oai import repository
+
+    full = repository.scheduled_sync(rt)
+    kind = "penuh / full" if full else "inkremental / incremental"
+    click.echo(f"OAI-PMH: sinkronisasi / sync {kind}")
+
+
 @main.command()
-@click.option("--job", type=click.Choice(["all", *JOBS]), default="all", show_default=True)
+@click.option("--job", type=click.Choice(["all", *JOBS, "oai"]), default="all", show_default=True)
 @click.option("--dry-run", is_flag=True, help="Hanya hitung / count only: nothing recorded, sent or expired")
 @click.option("--now", "now_text", default=None, help="Waktu ISO pengganti jam / ISO time instead of the clock")
 @click.pass_context
@@ -77,6 +87,10 @@ def cron(ctx: click.Context, job: str, dry_run: bool, now_text: str | None) -> N
 
     rt = _runtime(ctx)
     now = _parse_now(rt, now_text)
+    if job in ("all", "oai") and not dry_run:
+        _oai_sync(rt)
+    if job == "oai":
+        return
     report = jobs.run(rt, jobs=JOBS if job == "all" else (job,), now=now, dry_run=dry_run)
     _print(report)
     if not report.ok:

@@ -134,6 +134,15 @@ def sync(rt: Runtime, now: datetime | None = None, *, full: bool = False) -> boo
     return full
 
 
+def scheduled_sync(rt: Runtime, now: datetime | None = None) -> bool:
+    """The scheduler's sync (``arsip cron``): a full pass once half of `FULL_SYNC_EVERY` has gone by, so the
+    request path (which does it after a whole `FULL_SYNC_EVERY`) almost never has to; else incremental."""
+    stamp = now or _now()
+    with rt.db.read() as session:
+        last_full = _read_mark(session, FULL_SYNC_MARK)
+    return sync(rt, stamp, full=last_full is None or stamp - last_full >= FULL_SYNC_EVERY / 2)
+
+
 def maybe_sync(rt: Runtime) -> None:
     """`sync`, unless this process did it less than `SYNC_INTERVAL` seconds ago."""
     key = rt.settings.database_url

@@ -273,3 +273,27 @@ def test_incremental_sync_and_the_full_pass(client, rt, catalogue) -> None:
     assert repository.sync(rt, full=True) is True
     with rt.db.read() as session:
         assert session.get(OaiItem, other).deleted is True
+
+
+def test_cron_keeps_the_repository_current(rt, catalogue, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """``arsip cron --job oai`` registers a withdrawal (incremental); its full pass comes every 12 hours."""
+    from click.testing import CliRunner
+
+    from archive_service.cli import main
+
+    monkeypatch.setenv("ARSIP_DATA_DIR", str(rt.settings.data_dir))
+    monkeypatch.setenv("ARSIP_DATABASE_URL", rt.settings.database_url)
+    first = CliRunner().invoke(main, ["cron", "--job", "oai"], catch_exceptions=False)
+    assert first.exit_code == 0 and "OAI-PMH" in first.output
+    with rt.db.read() as session:
+        live = set(session.execute(select(OaiItem.record_id).where(OaiItem.deleted.is_(False))).scalars())
+    assert live == set(catalogue.published)
+    victim = catalogue.published[0]
+    act(rt, _record(rt, victim), "batalkan_publikasi")
+    second = CliRunner().invoke(main, ["cron", "--job", "oai"], catch_exceptions=False)
+    assert second.exit_code == 0 and "inkremental / incremental" in second.output
+    with rt.db.read() as session:
+        assert session.get(OaiItem, victim).deleted is True
+    later = datetime.now(UTC) + repository.FULL_SYNC_EVERY / 2 + timedelta(minutes=1)
+    assert repository.scheduled_sync(rt, later) is True
+    assert repository.scheduled_sync(rt, later + timedelta(minutes=1)) is False
