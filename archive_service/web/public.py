@@ -22,7 +22,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from schemas.enums import KipCategory
 
@@ -32,17 +31,9 @@ from ..ratelimit import RateLimiter, app_limiter
 from ..runtime import Runtime
 from ..services import public, search
 from . import feeds, i18n
+from .search_labels import FACET_LABELS, SORT_LABELS
 
 bp = Blueprint("public", __name__)
-
-SORT_LABELS = {"relevance": _l("Relevansi"), "date_desc": _l("Terbaru"), "date_asc": _l("Terlama")}
-FACET_LABELS = {
-    "kip_category": _l("Kategori informasi"),
-    "year": _l("Tahun"),
-    "unit": _l("Unit kerja"),
-    "class_top": _l("Klasifikasi"),
-    "file_type": _l("Jenis berkas"),
-}
 
 
 def _rt() -> Runtime:

@@ -13,7 +13,6 @@ from urllib.parse import parse_qsl, urlencode
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
@@ -21,17 +20,10 @@ from schemas import enums
 
 from ...errors import ArsipError, SearchUnavailable
 from ...services import saved_searches, search
+from ..search_labels import FACET_LABELS, SORT_LABELS
 from . import actor, bp, login_required, rt
 from .messages import error_text, field_errors, in_indonesian
 
-SORT_LABELS = {"relevance": _l("Relevansi"), "date_desc": _l("Terbaru"), "date_asc": _l("Terlama")}
-FACET_LABELS = {
-    "kip_category": _l("Kategori informasi"),
-    "year": _l("Tahun"),
-    "unit": _l("Unit kerja"),
-    "class_top": _l("Klasifikasi"),
-    "file_type": _l("Jenis berkas"),
-}
 ENUMS: dict[str, dict[Any, tuple[str, str]]] = {
     "batch_state": enums.BATCH_STATE_LABELS,
     "disposition_kind": enums.DISPOSITION_KIND_LABELS,
