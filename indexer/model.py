@@ -98,6 +98,12 @@ class SearchRequest:
     limit: int = 10
     facets: bool = True
     highlight: bool = True
+    # Records the application knows the index holds stale (a change not applied yet) and the caller may not see
+    # now: left out inside the engine query, so hits, totals and facets are all computed from the checked set.
+    exclude_ids: tuple[int, ...] = ()
+    # When the words together find nothing, answer with the results without the words that blocked them
+    # (``SearchResult.relaxed`` names them). Off for exact callers (reindex checks, conformance of plain AND).
+    relax: bool = False
 
 
 @dataclass
@@ -123,6 +129,8 @@ class SearchResult:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     took_ms: float = 0.0
     fallback: bool = False  # the query had a syntax error and was run as plain words
+    suggestion: str | None = None  # "did you mean": the query with unknown words replaced by visible neighbours
+    relaxed: list[str] = field(default_factory=list)  # words dropped because together they found nothing
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from elastic_transport import Transport
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
-from .. import analysis
+from .. import analysis, assist, typos
 from ..model import (
     FACETS,
     AccessFilter,
@@ -51,12 +51,12 @@ from ..model import (
     SearchResult,
     Sort,
 )
-from ..query import Leaf, ParsedQuery, Phrase, Prefix, parse_query
+from ..query import AnyOf, Leaf, ParsedQuery, Phrase, Prefix, Ref, Term, parse_query
 from .base import IndexBuild, SearchEngine, SearchIndex
 
 DEFAULT_PREFIX = "arsip"
 DEFAULT_PORT = 9200
-TEMPLATE_VERSION = 1  # bump when the template changes; `arsip reindex` then builds indexes with the new one
+TEMPLATE_VERSION = 2  # bump when the template changes; `arsip reindex` then builds indexes with the new one
 MAX_WINDOW = 10_000  # index.max_result_window: from + size beyond it is refused, deeper pages walk search_after
 BULK_CHUNK = 500
 BULK_MAX_BYTES = 50 * 1024 * 1024  # well under the server's default http.max_content_length (100 MB)
@@ -66,6 +66,7 @@ VERSIONS_PAGE = 5_000
 FACET_SIZE = 100
 PIT_KEEP_ALIVE = "1m"  # between two steps of a deep-page walk, not for the whole walk
 MIN_FUZZY_LETTERS = 5
+TYPED_WORDS_AGG = "typed_words"
 SNIPPET_JOIN = " … "
 
 # Facet name → the keyword/integer field that holds it.
@@ -204,6 +205,7 @@ def build_index_template(prefix: str) -> dict[str, Any]:
             "stems": {"type": "text", "analyzer": "arsip_whitespace"},
             "title_stems": {"type": "text", "analyzer": "arsip_whitespace"},
             "codes": {"type": "keyword"},
+            "ident": {"type": "keyword"},  # legal references the record *is* (indexer.legalref.identity)
             "kip_category": _folded_keyword(),
             "unit": _folded_keyword(),
             "class_top": {"type": "keyword"},
@@ -254,6 +256,7 @@ def doc_to_source(doc: IndexDocument) -> dict[str, Any]:
         "stems": " ".join(analysis.stem_tokens(text)),
         "title_stems": " ".join(analysis.stem_tokens(doc.title)),
         "codes": _codes_of(doc),
+        "ident": analysis.identity_keys(doc.title, doc.description, doc.body),
         "kip_category": doc.kip_category or None,
         "unit": doc.unit or None,
         "class_top": doc.class_top or None,
@@ -308,8 +311,10 @@ MATCH_NONE: dict[str, Any] = {"match_none": {}}
 def _word_query(word: str, scope: str | None) -> dict[str, Any]:
     """One search-box word against the text fields (``scope``: None for all, ``"title"`` or ``"body"``).
 
-    A plain word is asked three ways: the project's candidate stems (``terms`` on ``stems``), Elasticsearch's own
-    stemmed field (typo-tolerant from 5 letters on), and the exact word (boosted: the word as typed ranks first).
+    A plain word is asked as the embedded engine asks it: its lemma (:mod:`indexer.lemma`, BM25 over ``stems``),
+    the exact word above it, the title a little above, and a typo-tolerant match of the exact word (from 5 letters
+    on, ranked below the rest). Elasticsearch's own ``indonesian`` stemmer is *not* queried: like Snowball it reduces
+    ``perairan`` to ``air`` and would bring back the over-matching the lemmas removed.
 
     A code or number (``000.5``, ``14/2008``) is asked of the ``codes`` keyword field, and of the text as the phrase
     of its tokens (``14/2008`` is the tokens ``14 2008`` next to each other) rather than as loose words, so ``14/2008``
@@ -338,18 +343,27 @@ def _word_query(word: str, scope: str | None) -> dict[str, Any]:
     stems = list(analysis.query_word_stems(token))
     options: list[dict[str, Any]] = []
     if scope is None:
-        options.append({"terms": {"stems": stems}})
-    elif scope == "title":
-        options.append({"terms": {"title_stems": stems}})
+        options.append(_stems_clause("stems", stems))
+    if scope != "body":
+        options.append(_stems_clause("title_stems", stems, boost=0.5 if scope is None else None))
     # (no stems clause for body-only: `stems` also holds the title, so it cannot answer "body only")
     if scope != "title":
-        options.append(_match("body", token, fuzzy=fuzzy))
+        options.append(_match("body.exact", token, fuzzy=False))
+        if fuzzy:
+            options.append(_match("body.exact", token, fuzzy=True, boost=0.4))
     if scope != "body":
-        options.append(_match("title", token, fuzzy=fuzzy, boost=2.0))
-        options.append(_match("title.exact", token, fuzzy=False, boost=3.0))
-    if scope != "title":
-        options.append(_match("body.exact", token, fuzzy=False, boost=1.5))
+        options.append(_match("title.exact", token, fuzzy=False, boost=1.0))
     return _should(options)
+
+
+def _stems_clause(field: str, stems: list[str], boost: float | None = None) -> dict[str, Any]:
+    """A scored ``term`` for one lemma (``terms`` would score every match alike)."""
+    if len(stems) == 1:
+        spec: dict[str, Any] = {"value": stems[0]}
+        if boost is not None:
+            spec["boost"] = boost
+        return {"term": {field: spec}}
+    return {"terms": {field: stems, **({"boost": boost} if boost is not None else {})}}
 
 
 def _year_query(leaf: Leaf) -> dict[str, Any]:
@@ -364,6 +378,11 @@ def _year_query(leaf: Leaf) -> dict[str, Any]:
 def leaf_query(leaf: Leaf) -> dict[str, Any]:
     """One parsed clause (:mod:`indexer.query`) as an Elasticsearch query."""
     field = leaf.field
+    if isinstance(leaf, Ref):
+        # documents citing the regulation; the one that *is* it far above them (as the embedded engine)
+        return _should(
+            [{"term": {"codes": {"value": leaf.key}}}, {"term": {"ident": {"value": leaf.key, "boost": 20.0}}}]
+        )
     if field == "year":
         return _year_query(leaf)
     if field == "codes":
@@ -402,12 +421,37 @@ def leaf_query(leaf: Leaf) -> dict[str, Any]:
     return _word_query(leaf.text, field)
 
 
+def group_query(group: AnyOf) -> dict[str, Any]:
+    """An ``AnyOf``: a bool.should with minimum_should_match 1; one of a single option is the option."""
+    return _should([leaf_query(leaf) for leaf in group.options])
+
+
+def _proximity(parsed: ParsedQuery) -> list[dict[str, Any]]:
+    """The words as typed next to each other, function words included (see the embedded engine's ``_proximity``)."""
+    tokens = parsed.sequence
+    if len(tokens) < 2 or len(tokens) > 24:
+        return []
+    text = " ".join(tokens)
+    content = [t for t in tokens if t not in analysis.STOP_WORDS]
+    out = [_match_phrase("body.exact", text, boost=2.0), _match_phrase("title.exact", text, boost=3.0)]
+    if len(content) >= 2:
+        out.append({"match_phrase": {"body.exact": {"query": " ".join(content), "slop": 3}}})
+    return out
+
+
 def build_query(parsed: ParsedQuery) -> dict[str, Any]:
-    """The scoring part: each ``AnyOf`` is a must of shoulds, exclusions a must_not. Filters are added separately."""
-    # an AnyOf of several options is a bool.should with minimum_should_match 1; one of a single option is the option
-    must = [_should([leaf_query(leaf) for leaf in group.options]) for group in parsed.must]
+    """The scoring part: each ``AnyOf`` is a must of shoulds, exclusions a must_not, function words and proximity
+    should clauses (never required, except a query of function words only, which needs one of them)."""
+    must = [group_query(group) for group in parsed.must]
     must_not = [leaf_query(leaf) for leaf in parsed.must_not]
+    optional = [_match_phrase("body.exact", leaf.text, boost=0.2) for leaf in parsed.optional]
+    if not must and optional:
+        must = [_should(optional)]
+        optional = []
     query: dict[str, Any] = {"must": must or [{"match_all": {}}]}
+    should = [*optional, *(_proximity(parsed) if must else [])]
+    if should:
+        query["should"] = should
     if must_not:
         query["must_not"] = must_not
     return query
@@ -478,17 +522,19 @@ def is_deep(request: SearchRequest) -> bool:
     return request.limit > 0 and max(request.offset, 0) + request.limit > MAX_WINDOW
 
 
-def build_search_body(request: SearchRequest) -> dict[str, Any]:
+def build_search_body(request: SearchRequest, parsed: ParsedQuery | None = None) -> dict[str, Any]:
     """The whole search request body for ``request`` (pure, the unit of the tests).
 
     For a shallow page (offset + limit ≤ 10,000) this is exactly what is sent. For a deep page it is the template of
     the walk (see :func:`walk_step_body` and :meth:`ElasticsearchIndex.search`) and carries no ``from``.
     """
-    parsed = parse_query(request.query)
+    parsed = parsed if parsed is not None else parse_query(request.query)
     query = build_query(parsed)
     filters = build_filters(request.filters, request.access)
     if filters:
         query["filter"] = filters
+    if request.exclude_ids:
+        query.setdefault("must_not", []).append({"terms": {"id": sorted(set(request.exclude_ids))}})
     body: dict[str, Any] = {
         "query": {"bool": query},
         "sort": _sort(request.sort),
@@ -506,9 +552,71 @@ def build_search_body(request: SearchRequest) -> dict[str, Any]:
         body["size"] = min(body["size"], MAX_WINDOW)
     if request.facets:
         body["aggs"] = {name: {"terms": {"field": FACET_FIELDS[name], "size": FACET_SIZE}} for name in FACETS}
+    words = typed_words(parsed)
+    if words:
+        # How many records the caller may see hold each typed word (the visible set, not the matches: a global
+        # aggregation narrowed to the filters and access again): a word none holds gets a suggestion.
+        body.setdefault("aggs", {})[TYPED_WORDS_AGG] = {
+            "global": {},
+            "aggs": {"visible": {"filter": constraint_query(request), "aggs": {"words": _word_filters(words)}}},
+        }
     if request.highlight:
         body["highlight"] = _highlight(parsed)
     return body
+
+
+def constraint_query(request: SearchRequest) -> dict[str, Any]:
+    """Only what limits the candidate set (filters, access, exclusions): the "visible set" counts are taken in."""
+    query: dict[str, Any] = {"filter": build_filters(request.filters, request.access)}
+    if request.exclude_ids:
+        query["must_not"] = [{"terms": {"id": sorted(set(request.exclude_ids))}}]
+    return {"bool": query}
+
+
+def typed_words(parsed: ParsedQuery) -> list[str]:
+    """Plain typed words long enough for a typo (the same rule as the embedded engine), normalised."""
+    out: list[str] = []
+    for group in parsed.must:
+        for leaf in group.options:
+            if isinstance(leaf, Term) and leaf.field in (None, "body") and not analysis.is_code(leaf.text):
+                tokens = analysis.exact_tokens(leaf.text)
+                if len(tokens) == 1 and _letters(tokens[0]) >= MIN_FUZZY_LETTERS and tokens[0] not in out:
+                    out.append(tokens[0])
+    return out
+
+
+def _word_filters(words: list[str]) -> dict[str, Any]:
+    return {"filters": {"filters": {w: {"term": {"body.exact": w}} for w in words}}}
+
+
+def build_word_counts_body(request: SearchRequest, words: list[str]) -> dict[str, Any]:
+    """One request counting, in the caller's visible set, the records holding each word as typed (a ``filters``
+    aggregation: one bucket per word). Suggestions decide from these counts, never from the index-wide term
+    statistics a ``term`` suggester reads."""
+    return {
+        "size": 0,
+        "track_total_hits": False,
+        "query": constraint_query(request),
+        "aggs": {"words": _word_filters(words)},
+    }
+
+
+def parse_word_counts(resp: Any) -> dict[str, int]:
+    buckets = ((_body(resp).get("aggregations") or {}).get("words") or {}).get("buckets") or {}
+    return {word: int(b.get("doc_count", 0)) for word, b in buckets.items()}
+
+
+def parse_typed_counts(aggregations: Mapping[str, Any] | None) -> dict[str, int]:
+    """The typed-word counts of a search response (absent: nothing known, so nothing is called unknown)."""
+    visible = ((aggregations or {}).get(TYPED_WORDS_AGG) or {}).get("visible") or {}
+    return parse_word_counts({"aggregations": visible})
+
+
+def build_count_body(request: SearchRequest, clause: dict[str, Any]) -> dict[str, Any]:
+    """How many visible records match one clause (zero-result relaxation)."""
+    query = constraint_query(request)
+    query["bool"]["must"] = [clause]
+    return {"query": query}
 
 
 def walk_step_body(
@@ -780,12 +888,44 @@ class ElasticsearchIndex(SearchIndex):
 
     def search(self, request: SearchRequest) -> SearchResult:
         self.ensure()
-        body = build_search_body(request)
+        parsed = parse_query(request.query)
+        result, aggregations = self._search(request, build_search_body(request, parsed))
+        counts = parse_typed_counts(aggregations)
+        unknown = [w for w in typed_words(parsed) if w in counts and counts[w] == 0]
+        if unknown:
+            result.suggestion = assist.suggestion(request.query, parsed, unknown, self._neighbours(request, unknown))
+        if request.relax and result.total == 0 and len(parsed.must) >= 2:
+            relaxed = assist.relax(parsed, lambda group: self._count(request, group_query(group)))
+            if relaxed is not None:
+                again, _ = self._search(request, build_search_body(request, relaxed.query))
+                if again.total:
+                    again.suggestion, again.relaxed = result.suggestion, relaxed.dropped
+                    result = again
+        return result
+
+    def _search(self, request: SearchRequest, body: dict[str, Any]) -> tuple[SearchResult, Mapping[str, Any] | None]:
         if not is_deep(request):
-            return parse_search_response(self.client.search(index=self.alias, **to_search_kwargs(body)), request)
+            resp = _body(self.client.search(index=self.alias, **to_search_kwargs(body)))
+            return parse_search_response(resp, request), resp.get("aggregations")
         return self._deep_search(request, body)
 
-    def _deep_search(self, request: SearchRequest, body: dict[str, Any]) -> SearchResult:
+    def _count(self, request: SearchRequest, clause: dict[str, Any]) -> int:
+        return int(self.client.count(index=self.alias, **build_count_body(request, clause))["count"])
+
+    def _neighbours(self, request: SearchRequest, unknown: list[str]) -> dict[str, str]:
+        """For each word no visible record holds, its most common visible neighbour one edit away."""
+        best: dict[str, str] = {}
+        for word in unknown:
+            body = build_word_counts_body(request, list(typos.edits1(word)))
+            found = parse_word_counts(self.client.search(index=self.alias, **body))
+            seen = [(n, v) for v, n in found.items() if n > 0]
+            if seen:
+                best[word] = max(seen)[1]
+        return best
+
+    def _deep_search(
+        self, request: SearchRequest, body: dict[str, Any]
+    ) -> tuple[SearchResult, Mapping[str, Any] | None]:
         """A page beyond 10,000 hits: walk ``search_after`` inside a point in time.
 
         The point in time freezes the index for the walk, so a write between two steps cannot shift the page. The
@@ -835,7 +975,7 @@ class ElasticsearchIndex(SearchIndex):
             "hits": {"total": first_resp["hits"].get("total", 0), "hits": collected},
             "aggregations": first_resp.get("aggregations"),
         }
-        return parse_search_response(merged, request)
+        return parse_search_response(merged, request), first_resp.get("aggregations")
 
     # ---- rebuilding -----------------------------------------------------------------------------------------------
     def begin_rebuild(self) -> ElasticsearchBuild:

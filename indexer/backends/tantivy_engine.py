@@ -28,7 +28,7 @@ from typing import Any
 
 import tantivy
 
-from .. import analysis
+from .. import analysis, assist, typos
 from ..model import (
     FACETS,
     AccessFilter,
@@ -40,14 +40,30 @@ from ..model import (
     SearchResult,
     Sort,
 )
-from ..query import AnyOf, Leaf, ParsedQuery, Phrase, Prefix, Term, parse_query
+from ..query import AnyOf, Leaf, ParsedQuery, Phrase, Prefix, Ref, Term, parse_query
 from ..snippets import Highlighter
 from .base import IndexBuild, IndexOutdated, SearchBackendError, SearchEngine, SearchIndex
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 UNDATED_LAST = date(9999, 12, 31).toordinal()
 MAX_STORED_BODY = 1_000_000  # characters kept for snippets; the full text is the derived blob and is all indexed
 MIN_FUZZY_LEN = 5
+# Ranking weights (BM25 per field, summed): the lemma over title + text is the base; the exact form ranks above
+# other forms of the word; the title only nudges (a file-name title full of common words must not dominate);
+# the words as typed next to each other, and a legal reference the document *is*, are the strongest signals.
+EXACT_BOOST = 1.0
+TITLE_BOOST = 0.5
+CODE_BOOST = 3.0
+PHRASE_BOOST = 2.0
+TITLE_PHRASE_BOOST = 3.0
+NEAR_BOOST = 1.0
+NEAR_SLOP = 3
+OPTIONAL_BOOST = 0.2
+IDENTITY_BOOST = 20.0
+TYPO_BOOST = 0.4
+TYPO_RARE = 2  # a word fewer visible records hold than this may be a typo: its neighbours are searched too
+MAX_TYPO_VARIANTS = 12
+MAX_PROXIMITY_TOKENS = 24
 WRITER_HEAP = 64_000_000
 WRITER_WAIT_SECONDS = 10.0
 BUILD_HEAP = 200_000_000
@@ -71,6 +87,7 @@ def build_schema() -> tantivy.Schema:
     sb.add_text_field("exact", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("title_exact", tokenizer_name="whitespace", index_option="position")
     sb.add_text_field("codes", tokenizer_name="raw", index_option="basic")
+    sb.add_text_field("ident", tokenizer_name="raw", index_option="basic")  # legal refs the record *is*
     for name in ("kip_category", "unit", "class_top", "file_type", "security_class"):
         sb.add_text_field(name, tokenizer_name="raw", index_option="basic", fast=True)
     sb.add_integer_field("year", indexed=True, fast=True)
@@ -104,6 +121,8 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
         codes[analysis.normalize(doc.record_no)] = None
     for code in codes:
         d.add_text("codes", code)
+    for key in analysis.identity_keys(doc.title, doc.description, doc.body):
+        d.add_text("ident", key)
     if doc.kip_category:
         d.add_text("kip_category", doc.kip_category)
     d.add_text("unit", doc.unit)
@@ -298,7 +317,28 @@ class TantivyIndex(SearchIndex):
         with self._lock:
             index = self._current()
             searcher = index.searcher()
-        query = self._build_query(parsed, request, searcher)
+        ctx = _QueryContext(self.schema, searcher, self._constraints(request))
+        query = self._build_query(parsed, ctx)
+        result = self._run(searcher, query, request, parsed)
+        if result.total == 0 and parsed.must:
+            result.suggestion = assist.suggestion(request.query, parsed, ctx.unknown_words, ctx.best_variant)
+            relaxed = assist.relax(parsed, lambda group: ctx.count(self._any_of(group, ctx))) if request.relax else None
+            if relaxed is not None:
+                query = self._build_query(relaxed.query, ctx)
+                relaxed_result = self._run(searcher, query, request, relaxed.query)
+                if relaxed_result.total:
+                    relaxed_result.suggestion = result.suggestion
+                    relaxed_result.relaxed = relaxed.dropped
+                    result = relaxed_result
+        elif ctx.unknown_words:
+            result.suggestion = assist.suggestion(request.query, parsed, ctx.unknown_words, ctx.best_variant)
+        result.took_ms = (time.perf_counter() - started) * 1000
+        result.fallback = parsed.fallback
+        return result
+
+    def _run(
+        self, searcher: tantivy.Searcher, query: tantivy.Query, request: SearchRequest, parsed: ParsedQuery
+    ) -> SearchResult:
         limit = max(0, min(request.limit, 1000))
         kwargs: dict[str, Any] = {"limit": max(limit, 1), "count": True, "offset": max(0, request.offset)}
         if request.sort is not Sort.RELEVANCE:
@@ -323,13 +363,7 @@ class TantivyIndex(SearchIndex):
                 hit.title_highlighted = highlighter.highlight_all(title)
             hits.append(hit)
         facets = facets_job.result() if facets_job is not None else {}
-        return SearchResult(
-            total=int(result.count or 0),
-            hits=hits,
-            facets=facets,
-            took_ms=(time.perf_counter() - started) * 1000,
-            fallback=parsed.fallback,
-        )
+        return SearchResult(total=int(result.count or 0), hits=hits, facets=facets)
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[FacetValue]]:
         aggs = {name: {"terms": {"field": name, "size": 200}} for name in FACETS}
@@ -341,20 +375,58 @@ class TantivyIndex(SearchIndex):
         return out
 
     # ---- query translation ------------------------------------------------------------------------------------
-    def _build_query(self, parsed: ParsedQuery, request: SearchRequest, searcher: tantivy.Searcher) -> tantivy.Query:
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        for group in parsed.must:
-            clauses.append((tantivy.Occur.Must, self._any_of(group, searcher)))
-        for leaf in parsed.must_not:
-            clauses.append((tantivy.Occur.MustNot, self._leaf(leaf, searcher)))
+    def _constraints(self, request: SearchRequest) -> list[tuple[tantivy.Occur, tantivy.Query]]:
+        """What limits the candidate set whatever the words: filters, the caller's access, excluded ids."""
+        out: list[tuple[tantivy.Occur, tantivy.Query]] = []
         for name, values in request.filters.items():
             if values:
-                clauses.append((tantivy.Occur.Must, self._filter(name, values)))
+                out.append((tantivy.Occur.Must, self._filter(name, values)))
         if request.access is not None:
-            clauses.extend((tantivy.Occur.Must, q) for q in self._access(request.access))
+            out.extend((tantivy.Occur.Must, q) for q in self._access(request.access))
+        if request.exclude_ids:
+            ids = sorted(set(request.exclude_ids))
+            out.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(self.schema, "id", ids)))
+        return out
+
+    def _build_query(self, parsed: ParsedQuery, ctx: _QueryContext) -> tantivy.Query:
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        for group in parsed.must:
+            clauses.append((tantivy.Occur.Must, self._any_of(group, ctx)))
+        for leaf in parsed.must_not:
+            clauses.append((tantivy.Occur.MustNot, self._leaf(leaf, ctx, scoring=False)))
+        optional = [self._optional_word(leaf) for leaf in parsed.optional]
+        if parsed.must or optional:
+            clauses.extend((tantivy.Occur.Should, q) for q in self._proximity(parsed))
+        if parsed.must:
+            clauses.extend((tantivy.Occur.Should, q) for q in optional)
+        elif optional:  # only function words were typed: any of them is enough
+            clauses.append((tantivy.Occur.Must, _should(optional)))
+        clauses.extend(ctx.constraints)
         if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         return tantivy.Query.boolean_query(clauses)
+
+    def _optional_word(self, leaf: Term) -> tantivy.Query:
+        tokens = analysis.exact_tokens(leaf.text)
+        return tantivy.Query.boost_query(self._phrase(tokens, title_only=False), OPTIONAL_BOOST)
+
+    def _proximity(self, parsed: ParsedQuery) -> list[tantivy.Query]:
+        """The words as typed, next to each other (function words included), in the text and in the title: what
+        lets the document *titled* "pajak bumi dan bangunan" rank above one that uses the four words apart."""
+        tokens = parsed.sequence
+        if len(tokens) < 2 or len(tokens) > MAX_PROXIMITY_TOKENS:
+            return []
+        content = [t for t in tokens if t not in analysis.STOP_WORDS]
+        out = [
+            tantivy.Query.boost_query(tantivy.Query.phrase_query(self.schema, "exact", tokens), PHRASE_BOOST),
+            tantivy.Query.boost_query(
+                tantivy.Query.phrase_query(self.schema, "title_exact", tokens), TITLE_PHRASE_BOOST
+            ),
+        ]
+        if len(content) >= 2:
+            near = tantivy.Query.phrase_query(self.schema, "exact", content, slop=NEAR_SLOP)
+            out.append(tantivy.Query.boost_query(near, NEAR_BOOST))
+        return out
 
     def _access(self, access: AccessFilter) -> list[tantivy.Query]:
         out = []
@@ -377,13 +449,15 @@ class TantivyIndex(SearchIndex):
             return tantivy.Query.empty_query()
         return tantivy.Query.term_set_query(self.schema, field, values)
 
-    def _any_of(self, group: AnyOf, searcher: tantivy.Searcher) -> tantivy.Query:
+    def _any_of(self, group: AnyOf, ctx: _QueryContext) -> tantivy.Query:
         if len(group.options) == 1:
-            return self._leaf(group.options[0], searcher)
-        return _should([self._leaf(leaf, searcher) for leaf in group.options])
+            return self._leaf(group.options[0], ctx)
+        return _should([self._leaf(leaf, ctx) for leaf in group.options])
 
-    def _leaf(self, leaf: Leaf, searcher: tantivy.Searcher) -> tantivy.Query:
+    def _leaf(self, leaf: Leaf, ctx: _QueryContext, *, scoring: bool = True) -> tantivy.Query:
         field = leaf.field
+        if isinstance(leaf, Ref):
+            return self._ref(leaf.key)
         if field == "codes":
             return tantivy.Query.term_query(self.schema, "codes", analysis.normalize(leaf.text).strip())
         if field == "year":
@@ -402,23 +476,27 @@ class TantivyIndex(SearchIndex):
             pattern = _regex_escape(tokens[0]) + ".*"
             return tantivy.Query.regex_query(self.schema, "title_exact" if title_only else "exact", pattern)
         assert isinstance(leaf, Term)
-        return self._word(leaf.text, title_only, searcher)
+        return self._word(leaf.text, title_only, ctx if scoring else None)
 
-    def _word(self, word: str, title_only: bool, searcher: tantivy.Searcher) -> tantivy.Query:
-        """One typed word: any of its candidate stems (BM25), a match in the title ranked higher.
+    def _ref(self, key: str) -> tantivy.Query:
+        """A legal reference: documents citing it; the regulation that *is* it (its identity) far above them."""
+        cites = tantivy.Query.term_query(self.schema, "codes", key)
+        is_it = tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "ident", key), IDENTITY_BOOST)
+        return _should([cites, is_it])
 
-        The word as typed is not scored separately: that clause ran over the largest posting lists and cost 40% of
-        a common word's query; stems already rank every form of the word by frequency (benchmarks/search_latency).
+    def _word(self, word: str, title_only: bool, ctx: _QueryContext | None) -> tantivy.Query:
+        """One typed word: its lemma (BM25 over title + text), the exact form above it, the title a little above.
 
-        Typo tolerance (edit distance 1 for words of 5+ letters) applies only to a word that occurs nowhere in the
-        index as typed: a fuzzy term expands to every neighbour in the dictionary and was the costliest clause of
-        a common word's query, while a word that exists is, by definition, not a typo to correct."""
+        Typo tolerance (edit distance 1 for words of 5+ letters) applies to a word that fewer than
+        :data:`TYPO_RARE` records *the caller may see* contain as typed. Counting over the caller's visible set
+        rather than the index's term statistics is what keeps typo expansion from revealing whether a hidden
+        record holds a word (docs/search.md "No oracle"). The neighbours are the dictionary words one edit away,
+        each boosted by how many visible records hold it, so the likelier correction ranks first."""
         tokens = analysis.exact_tokens(word)
         options: list[tantivy.Query] = []
         if not title_only and analysis.is_code(word):
-            options.append(
-                tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, "codes", analysis.normalize(word)), 3.0)
-            )
+            code = tantivy.Query.term_query(self.schema, "codes", analysis.normalize(word))
+            options.append(tantivy.Query.boost_query(code, CODE_BOOST))
         if len(tokens) > 1:
             options.append(self._phrase(tokens, title_only))
             return _should(options)
@@ -427,18 +505,15 @@ class TantivyIndex(SearchIndex):
         token = tokens[0]
         stems = analysis.query_word_stems(token)
         stem_field, exact_field = ("title_stem", "title_exact") if title_only else ("stem", "exact")
-        if len(stems) == 1:
-            options.append(tantivy.Query.term_query(self.schema, stem_field, stems[0]))
-        else:  # one scorer for all candidate stems instead of one each: scoring is what a common word costs
-            options.append(tantivy.Query.term_set_query(self.schema, stem_field, list(stems)))
+        options.append(_terms_query(self.schema, stem_field, list(stems)))
+        options.append(
+            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, exact_field, token), EXACT_BOOST)
+        )
         if not title_only:
-            title = tantivy.Query.term_query(self.schema, "title_stem", stems[0])
-            options.append(tantivy.Query.boost_query(title, 2.0))
-        if len(token) >= MIN_FUZZY_LEN and not token.isdigit() and searcher.doc_freq(exact_field, token) == 0:
-            fuzzy = tantivy.Query.fuzzy_term_query(
-                self.schema, exact_field, token, distance=1, transposition_cost_one=True
-            )
-            options.append(tantivy.Query.boost_query(fuzzy, 0.3))
+            title = _terms_query(self.schema, "title_stem", list(stems))
+            options.append(tantivy.Query.boost_query(title, TITLE_BOOST))
+        if ctx is not None and len(token) >= MIN_FUZZY_LEN and not token.isdigit():
+            options.extend(ctx.typo_clauses(token, exact_field))
         return _should(options)
 
     def _phrase(self, tokens: list[str], title_only: bool) -> tantivy.Query:
@@ -515,6 +590,64 @@ def _write_pointer(directory: Path, gen: str) -> None:
         fh.flush()
         os.fsync(fh.fileno())
     os.replace(tmp, directory / "CURRENT")
+
+
+class _QueryContext:
+    """One search's view of the index as the caller may see it: the constraints (filters, access, exclusions) and
+    counts under them. Typo tolerance and suggestions ask it, never the index-wide term statistics."""
+
+    def __init__(
+        self, schema: tantivy.Schema, searcher: tantivy.Searcher, constraints: list[tuple[tantivy.Occur, tantivy.Query]]
+    ) -> None:
+        self.schema = schema
+        self.searcher = searcher
+        self.constraints = constraints
+        self.unknown_words: list[str] = []  # typed words no visible record holds
+        self.best_variant: dict[str, str] = {}  # such a word → its most common visible neighbour
+        self._typo_cache: dict[tuple[str, str], list[tantivy.Query]] = {}
+
+    def count(self, query: tantivy.Query) -> int:
+        """How many records the caller may see match ``query``."""
+        clauses = [(tantivy.Occur.Must, query), *self.constraints]
+        return int(self.searcher.search(tantivy.Query.boolean_query(clauses), limit=1, count=True).count or 0)
+
+    def _term_count(self, field: str, token: str) -> int:
+        if self.searcher.doc_freq(field, token) == 0:  # in no record at all, so in no visible one: no count needed
+            return 0
+        return self.count(tantivy.Query.term_query(self.schema, field, token))
+
+    def typo_clauses(self, token: str, field: str) -> list[tantivy.Query]:
+        key = (field, token)
+        if key not in self._typo_cache:
+            self._typo_cache[key] = self._typo(token, field)
+        return self._typo_cache[key]
+
+    def _typo(self, token: str, field: str) -> list[tantivy.Query]:
+        seen = self._term_count(field, token)
+        if seen >= TYPO_RARE:
+            return []
+        present = [(self.searcher.doc_freq(field, v), v) for v in typos.edits1(token)]
+        candidates = [v for df, v in sorted(present, key=lambda p: (-p[0], p[1])) if df > 0][:MAX_TYPO_VARIANTS]
+        counted = [(v, n) for v in candidates if (n := self.count(tantivy.Query.term_query(self.schema, field, v)))]
+        if seen == 0:
+            self.unknown_words.append(token)
+            if counted:
+                self.best_variant[token] = max(counted, key=lambda p: (p[1], p[0]))[0]
+        if not counted:
+            return []
+        top = max(n for _, n in counted)
+        return [
+            tantivy.Query.boost_query(
+                tantivy.Query.term_query(self.schema, field, v), TYPO_BOOST * (0.5 + 0.5 * n / top)
+            )
+            for v, n in counted
+        ]
+
+
+def _terms_query(schema: tantivy.Schema, field: str, values: list[str]) -> tantivy.Query:
+    if len(values) == 1:
+        return tantivy.Query.term_query(schema, field, values[0])
+    return tantivy.Query.term_set_query(schema, field, values)
 
 
 def _should(queries: list[tantivy.Query]) -> tantivy.Query:

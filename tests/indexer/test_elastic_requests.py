@@ -31,10 +31,12 @@ from indexer.backends.elastic import (
     build_index_template,
     build_search_body,
     build_versions_body,
+    build_word_counts_body,
     clean_fragment,
     doc_to_source,
     is_deep,
     parse_search_response,
+    parse_typed_counts,
     parse_url,
     physical_index_name,
     to_search_kwargs,
@@ -181,11 +183,15 @@ def test_doc_to_source() -> None:
     assert src["id"] == 42 and src["version"] == 7
     assert src["title"] == "Pengelolaan Arsip Dinamis"
     assert src["description"] == "Pedoman"
-    # the project's candidate stems of title, description and body, in order (surat-surat counts once); they
-    # include the stem with the swallowed consonant restored, so "pengelolaan" finds "dikelola"
-    assert src["stems"] == "elola lola arsip namis doman surat kelola lola sesua uu 14 2008 kode 045 2"
-    assert src["title_stems"] == "elola lola arsip namis"
-    assert src["codes"] == ["14/2008", "045", "045.2", "tt/2026/01/0001", "000", "000.5", "000.5.6", "000.5.6.2"]
+    # the lemmas of title, description and body, in order (surat-surat counts once): "pengelolaan" and
+    # "dikelola" are both "kelola"
+    assert src["stems"] == "kelola arsip dinamis pedoman surat kelola sesuai uu 14 2008 kode 045 2"
+    assert src["title_stems"] == "kelola arsip dinamis"
+    assert src["codes"] == [
+        *("14/2008", "045", "045.2", "ref:uu:14:2008", "ref:14:2008", "tt/2026/01/0001"),
+        *("000", "000.5", "000.5.6", "000.5.6.2"),
+    ]
+    assert src["ident"] == []  # a pedoman citing UU 14/2008 is not that law
     assert src["kip_category"] == "berkala"
     assert src["unit"] == "Bagian Umum"
     assert src["class_top"] == "000"
@@ -214,22 +220,68 @@ def test_plain_words_are_anded_and_each_is_asked_several_ways() -> None:
     q = bool_of("pengelolaan arsip")
     assert len(q["must"]) == 2
     first = clauses(q["must"][0])
-    assert find(first, "terms", "stems") == ["elola", "lola"]  # the project's candidate stems
-    body = find(first, "match", "body")
-    assert body == {"query": "pengelolaan", "operator": "and", "fuzziness": "AUTO:5,8", "prefix_length": 1}
-    assert find(first, "match", "title")["fuzziness"] == "AUTO:5,8"
-    assert find(first, "match", "title.exact") == {"query": "pengelolaan", "operator": "and", "boost": 3.0}
-    assert find(first, "match", "body.exact") == {"query": "pengelolaan", "operator": "and", "boost": 1.5}
+    assert find(first, "term", "stems") == {"value": "kelola"}  # the lemma (indexer.lemma), BM25-scored
+    assert find(first, "term", "title_stems") == {"value": "kelola", "boost": 0.5}
+    exact = [c["match"]["body.exact"] for c in first if "match" in c and "body.exact" in c["match"]]
+    assert exact == [
+        {"query": "pengelolaan", "operator": "and"},  # the word as typed, above other forms
+        {"query": "pengelolaan", "operator": "and", "fuzziness": "AUTO:5,8", "prefix_length": 1, "boost": 0.4},
+    ]
+    assert find(first, "match", "title.exact") == {"query": "pengelolaan", "operator": "and", "boost": 1.0}
+    # Elasticsearch's own stemmer reduces "perairan" to "air": its stemmed fields are not asked
+    assert not has(first, "match", "body") and not has(first, "match", "title")
     assert not has(first, "term", "codes")
     assert "must_not" not in q
 
 
 def test_short_words_are_not_fuzzy() -> None:
-    first = clauses(bool_of("arsi")["must"][0])
-    assert "fuzziness" not in find(first, "match", "body")
-    assert "fuzziness" not in find(first, "match", "title")
-    five = clauses(bool_of("arsip")["must"][0])
-    assert find(five, "match", "body")["fuzziness"] == "AUTO:5,8"
+    assert "fuzziness" not in json.dumps(bool_of("arsi")["must"][0])
+    assert "fuzziness" in json.dumps(bool_of("arsip")["must"][0])
+
+
+def test_function_words_are_optional_and_the_typed_sequence_ranks() -> None:
+    q = bool_of("pajak bumi dan bangunan")
+    assert len(q["must"]) == 3
+    should = q["should"]
+    assert {"match_phrase": {"body.exact": {"query": "dan", "boost": 0.2}}} in should
+    assert {"match_phrase": {"body.exact": {"query": "pajak bumi dan bangunan", "boost": 2.0}}} in should
+    assert {"match_phrase": {"title.exact": {"query": "pajak bumi dan bangunan", "boost": 3.0}}} in should
+    assert {"match_phrase": {"body.exact": {"query": "pajak bumi bangunan", "slop": 3}}} in should
+    alone = bool_of("dan")
+    assert alone["must"] == [{"match_phrase": {"body.exact": {"query": "dan", "boost": 0.2}}}]
+
+
+def test_legal_reference_asks_codes_and_identity() -> None:
+    q = bool_of("UU No. 14 Tahun 2008")
+    assert q["must"] == [
+        {
+            "bool": {
+                "should": [
+                    {"term": {"codes": {"value": "ref:uu:14:2008"}}},
+                    {"term": {"ident": {"value": "ref:uu:14:2008", "boost": 20.0}}},
+                ],
+                "minimum_should_match": 1,
+            }
+        }
+    ]
+
+
+def test_excluded_ids_and_typed_word_counts() -> None:
+    request = SearchRequest(query="nukllir reaktor", access=AccessFilter(units=("kominfo",)), exclude_ids=(5, 3))
+    body = build_search_body(request)
+    assert {"terms": {"id": [3, 5]}} in body["query"]["bool"]["must_not"]
+    typed = body["aggs"]["typed_words"]
+    assert typed["global"] == {}
+    visible = typed["aggs"]["visible"]
+    # counted in the caller's visible set (access and exclusions), not among the matches and not index-wide
+    assert visible["filter"] == {
+        "bool": {"filter": [{"terms": {"unit": ["kominfo"]}}], "must_not": [{"terms": {"id": [3, 5]}}]}
+    }
+    assert set(visible["aggs"]["words"]["filters"]["filters"]) == {"nukllir", "reaktor"}
+    resp = {"aggregations": {"typed_words": {"visible": {"words": {"buckets": {"nukllir": {"doc_count": 0}}}}}}}
+    assert parse_typed_counts(resp["aggregations"]) == {"nukllir": 0}
+    neighbours = build_word_counts_body(request, ["nuklir", "nukilr"])
+    assert neighbours["size"] == 0 and neighbours["query"] == visible["filter"]
 
 
 def test_or_is_one_should_group() -> None:
@@ -238,13 +290,12 @@ def test_or_is_one_should_group() -> None:
     group = q["must"][0]["bool"]
     assert group["minimum_should_match"] == 1
     assert len(group["should"]) == 2
-    assert find(clauses(group["should"][0]), "terms", "stems") == ["anggar"]
-    assert find(clauses(group["should"][1]), "terms", "stems") == ["uang"]
+    assert find(clauses(group["should"][0]), "term", "stems") == {"value": "anggaran"}
+    assert find(clauses(group["should"][1]), "term", "stems") == {"value": "keuangan"}
 
 
-@pytest.mark.parametrize("query", ["laporan -rahasia", "laporan NOT rahasia"])
-def test_not_goes_to_must_not(query: str) -> None:
-    q = bool_of(query)
+def test_not_goes_to_must_not() -> None:
+    q = bool_of("laporan -rahasia")
     assert len(q["must"]) == 1
     assert len(q["must_not"]) == 1
     excluded = clauses(q["must_not"][0])
@@ -277,18 +328,16 @@ def test_prefix() -> None:
 
 def test_field_title() -> None:
     title = clauses(bool_of("judul:laporan")["must"][0])
-    assert find(title, "terms", "title_stems") == ["lapor"]
-    assert find(title, "match", "title")["query"] == "laporan"
-    assert find(title, "match", "title.exact")["boost"] == 3.0
-    assert not has(title, "match", "body") and not has(title, "match", "body.exact")
-    assert not has(title, "terms", "stems")
+    assert find(title, "term", "title_stems") == {"value": "laporan"}
+    assert find(title, "match", "title.exact")["query"] == "laporan"
+    assert not has(title, "match", "body.exact")
+    assert not has(title, "term", "stems")
 
 
 def test_field_body() -> None:
     body = clauses(bool_of("isi:kelola")["must"][0])
-    assert find(body, "match", "body")["query"] == "kelola"
     assert find(body, "match", "body.exact")["query"] == "kelola"
-    assert not has(body, "match", "title") and not has(body, "terms", "stems")
+    assert not has(body, "match", "title.exact") and not has(body, "term", "stems")
 
 
 def test_keyword_and_numeric_fields() -> None:
@@ -318,11 +367,11 @@ def test_classification_code_word() -> None:
 
 def test_law_number_word() -> None:
     law = clauses(bool_of("14/2008")["must"][0])
-    assert find(law, "term", "codes") == {"value": "14/2008", "boost": 4.0}
-    assert find(law, "match_phrase", "body.exact")["query"] == "14/2008"
-    assert find(law, "match_phrase", "title.exact")["query"] == "14/2008"
+    assert find(law, "term", "codes") == {"value": "ref:14:2008"}  # an untyped legal reference
     assert not has(law, "match", "body")  # not "any document mentioning 14 and 2008"
     assert "fuzziness" not in json.dumps(law)
+    letter = clauses(bool_of("800/123/BKD")["must"][0])
+    assert find(letter, "term", "codes") == {"value": "800/123/bkd", "boost": 4.0}
 
 
 def test_empty_query_is_match_all() -> None:
@@ -334,7 +383,7 @@ def test_empty_query_is_match_all() -> None:
 def test_syntax_error_falls_back_to_words() -> None:
     q = bool_of('"laporan keuangan')  # unclosed quote
     assert len(q["must"]) == 2
-    assert find(clauses(q["must"][1]), "terms", "stems") == ["uang"]
+    assert find(clauses(q["must"][1]), "term", "stems") == {"value": "keuangan"}
 
 
 # ---- filters, access, facets, sort, paging -------------------------------------------------------------------------
@@ -370,10 +419,11 @@ def test_unknown_filter_is_an_error_and_bad_years_match_nothing() -> None:
 
 
 def test_facets_are_terms_aggregations() -> None:
-    body = body_of("laporan")
+    body = body_of("arsi")  # under 5 letters: no typed-word count either
     assert body["aggs"] == {name: {"terms": {"field": name, "size": 100}} for name in FACETS}
     assert set(body["aggs"]) == {"kip_category", "year", "unit", "class_top", "file_type"}
-    assert "aggs" not in body_of("laporan", facets=False)
+    assert "aggs" not in body_of("arsi", facets=False)
+    assert set(body_of("laporan", facets=False)["aggs"]) == {"typed_words"}
 
 
 def test_common_settings() -> None:
@@ -436,7 +486,7 @@ def test_highlight_settings() -> None:
     assert hl["require_field_match"] is False
     shoulds = hl["highlight_query"]["bool"]["should"]
     covered = clauses(shoulds[0])
-    assert has(covered, "terms", "stems") and has(covered, "match", "body") and has(covered, "match", "body.exact")
+    assert has(covered, "term", "stems") and has(covered, "match", "body.exact")
     assert "draf" not in json.dumps(hl)  # an excluded word is never marked
     assert "highlight" not in body_of("pengelolaan", highlight=False)
 

@@ -109,7 +109,8 @@ def test_classification_code_prefix_and_law_number(index: SearchIndex) -> None:
 def test_or_not_prefix(index: SearchIndex) -> None:
     assert ids(index, "anggaran OR arsip") == [2, 6]
     assert ids(index, "informasi -publik") == []
-    assert ids(index, "informasi NOT tersedia") == [3]
+    assert ids(index, "informasi -tersedia") == [3]
+    assert ids(index, "informasi NOT tersedia") == [4]  # NOT is a word (an optional one), not an operator
     assert ids(index, "angg*") == [6]
 
 
