@@ -156,3 +156,7 @@ def search_cmd(ctx: click.Context, query: str, public: bool, limit: int) -> None
     for hit in page.hits:
         click.echo(f"{hit['id']:>7}  {hit['record_no']}  {hit['title']}")
     click.echo(f"{page.total} hasil/results in {page.took_ms:.1f} ms{' (fallback)' if page.fallback else ''}")
+    if page.relaxed:
+        click.echo(f"tanpa kata / without: {', '.join(page.relaxed)}")
+    if page.suggestion:
+        click.echo(f"Mungkin maksud Anda / did you mean: {page.suggestion}")

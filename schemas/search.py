@@ -12,12 +12,13 @@ from schemas.validators import Length, OneOf, Range
 
 SORTS = ("relevance", "date_desc", "date_asc")
 MAX_PER_PAGE = 100
+MAX_QUERY_CHARS = 2000  # a pasted paragraph; the parser keeps its most useful words (indexer.query.MAX_CLAUSES)
 
 
 class SearchQuerySchema(BaseSchema):
     """``GET /api/v1/search`` and ``GET /api/v1/public/search``."""
 
-    q = String(load_default="", allow_none=True, validate=Length(max=500))
+    q = String(load_default="", allow_none=True, validate=Length(max=MAX_QUERY_CHARS))
     page = Integer(load_default=1, validate=Range(min=1, max=1_000_000))
     per_page = Integer(load_default=10, validate=Range(min=1, max=MAX_PER_PAGE))
     sort = String(load_default="relevance", validate=OneOf(SORTS))
@@ -41,7 +42,10 @@ class SearchHitSchema(BaseSchema):
     title = String()
     title_highlighted = String(metadata={"description": "HTML: escaped text with <mark> around matches"})
     snippet = String(metadata={"description": "HTML: escaped text with <mark> around matches"})
-    score = Float()
+    score = Float(
+        allow_none=True,
+        metadata={"description": "engine score; null in the API (it depends on collection-wide statistics)"},
+    )
     kip_category = String(allow_none=True)
     classification_code = String()
     processing_unit = String()
@@ -59,3 +63,11 @@ class SearchResultSchema(BaseSchema):
     facets = Dict(keys=String(), values=List(Nested(FacetValueSchema)))
     took_ms = Float()
     fallback = Boolean(metadata={"description": "the query had a syntax error and was searched as plain words"})
+    suggestion = String(
+        allow_none=True,
+        metadata={"description": "Mungkin maksud Anda / did you mean: the query with unknown words corrected"},
+    )
+    relaxed = List(
+        String(),
+        metadata={"description": "words left out because together the words found nothing (results without them)"},
+    )

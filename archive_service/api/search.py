@@ -43,6 +43,8 @@ def _json(page: svc.SearchPage) -> Response:
         },
         "took_ms": round(page.took_ms, 2),
         "fallback": page.fallback,
+        "suggestion": page.suggestion,
+        "relaxed": page.relaxed,
     }
     return current_app.response_class(json.dumps(body, ensure_ascii=False), mimetype="application/json")
 

@@ -33,12 +33,14 @@ from indexer.analysis import Analyzed
 from indexer.extract import Extraction as ExtractedText
 from indexer.extract import ExtractionFailed
 from indexer.model import IndexDocument
+from indexer.titles import HEAD_CHARS
 from schemas.enums import OPEN_KIP_CATEGORIES, PublicationState, SecurityClass
 
 from ..db import Blob, Extraction, OutboxEvent, Record, RecordFile
 from ..db.engine import upsert_insert
 from ..db.types import utcnow
 from ..runtime import Runtime
+from . import titles
 from .uploads import lock_blob
 
 log = logging.getLogger(__name__)
@@ -326,10 +328,12 @@ def record_texts(
     records: list[Record],
     analyzed: dict[str, Analyzed] | None = None,
     known: dict[str, str] | None = None,
+    heads: dict[int, str] | None = None,
 ) -> dict[int, tuple[str, Analyzed | None]]:
     """Each record's body (the extracted text of its files, joined) and, when the pool already analysed every one
     of its files, the joined analysis; records without text get an empty body. ``known`` holds texts just
-    extracted, so they are not read back from their blobs."""
+    extracted, so they are not read back from their blobs. ``heads``, when given, receives the start of each
+    record's first file's text (the first pages: enough to derive a title from, see services/titles.py)."""
     analyzed = analyzed or {}
     texts: dict[str, str] = dict(known or {})
     shas = {f.blob_sha256 for r in records for f in r.files} - texts.keys()
@@ -351,6 +355,8 @@ def record_texts(
         ready = all(sha in analyzed for sha in with_text) and len(body) <= MAX_INDEXED_CHARS
         joined = Analyzed.join([analyzed[sha] for sha in with_text]) if ready and with_text else None
         out[record.id] = (body[:MAX_INDEXED_CHARS], joined)
+        if heads is not None and record.files and record.files[0].blob_sha256 in texts:
+            heads[record.id] = texts[record.files[0].blob_sha256][:HEAD_CHARS]
     return out
 
 
@@ -409,10 +415,18 @@ def _index_records(
     rt: Runtime, ids: list[int], analyzed: dict[str, Analyzed], known: dict[str, str] | None = None
 ) -> None:
     internal, public = rt.search.index(INTERNAL), rt.search.index(PUBLIC)
+    heads: dict[int, str] = {}
     with rt.db.read() as session:
         found = session.execute(select(Record).where(Record.id.in_(ids))).scalars()
         records = [r for r in found if is_indexed(r)]  # destroyed records leave both indexes
-        texts = record_texts(rt, session, records, analyzed, known)
+        texts = record_texts(rt, session, records, analyzed, known, heads)
+    # Records still titled by a file name get a title from their first file's text now that it is known; those
+    # whose title changed are reloaded, so the indexes get the new title (and version) in this same pass.
+    retitled = titles.apply_derived_titles(rt, records, heads)
+    if retitled:
+        with rt.db.read() as session:
+            fresh = {r.id: r for r in session.execute(select(Record).where(Record.id.in_(retitled))).scalars()}
+        records = [fresh.get(r.id, r) for r in records]
     kept = {r.id for r in records}
     docs = [document_for(r, *texts[r.id]) for r in records]
     internal.upsert(docs)
@@ -438,6 +452,27 @@ def sync_now(rt: Runtime, record_id: int, *, timeout: float = 15.0) -> bool:
     except Exception:
         log.exception("could not index record %s now; the worker will", record_id)
         return False
+
+
+def queue_resync(rt: Runtime, record_ids: Iterable[int]) -> None:
+    """Ask the worker to bring these records' index entries in line with the database (a search found one stale).
+
+    Queued, never done inside the caller's request: a search must not wait for the index writer. A record that
+    already has a pending row gets no second one."""
+    ids = sorted(set(record_ids))
+    if not ids:
+        return
+    with rt.db.write() as session:
+        waiting = set(
+            session.execute(
+                select(OutboxEvent.record_id).where(
+                    OutboxEvent.record_id.in_(ids), OutboxEvent.processed_at.is_(None), OutboxEvent.dead_at.is_(None)
+                )
+            ).scalars()
+        )
+        for rid in ids:
+            if rid not in waiting:
+                session.add(OutboxEvent(topic="index.resync", record_id=rid, payload={}))
 
 
 def _wait_processed(rt: Runtime, record_id: int, timeout: float) -> bool:

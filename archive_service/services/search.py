@@ -2,10 +2,16 @@
 every hit re-checked against the database before it is shown).
 
 Why the access filter goes into the engine query and not after it: totals and facet counts are computed by the
-engine, so filtering hits afterwards would still leak how many restricted records match a word. Why the public
-re-check although the public index only ever receives published open records: it is the last line of defence
-should an index ever lag behind a withdrawal (a crash between commit and index update); a hit that fails it is
-dropped and its record re-synced.
+engine, so filtering hits afterwards would still leak how many restricted records match a word.
+
+**No oracle** (docs/search.md): nothing a caller sees may depend on records the caller may not see. The indexes lag
+the database by the outbox: a record reclassified or withdrawn a moment ago is still in them as it was. So before
+asking the engine, the records with unapplied changes that the caller may *not* see now are looked up and excluded
+inside the engine query (hits, totals and facets then come from the checked set); a hit that still fails the
+re-check (an index that lags without an outbox row) is dropped, its correction queued for the worker — never
+re-synced inside the request, which would block it behind the index writer — and the page asked again without it.
+Raw engine scores depend on collection-wide statistics (hidden records included), so they leave only through the
+CLI, whose system actor sees everything.
 """
 
 from __future__ import annotations
@@ -15,14 +21,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, and_, select
 
 from indexer.backends import engine_errors
 from indexer.model import AccessFilter, FacetValue, SearchRequest, SearchResult, Sort
 from schemas.enums import Role
 from schemas.search import SearchQuerySchema
 
-from ..db import Record
+from ..db import OutboxEvent, Record
 from ..errors import SearchUnavailable
 from ..permissions import classes_visible_to
 from ..runtime import Runtime
@@ -47,6 +53,8 @@ class SearchPage:
     facets: dict[str, list[FacetValue]] = field(default_factory=dict)
     took_ms: float = 0.0
     fallback: bool = False
+    suggestion: str | None = None
+    relaxed: list[str] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -69,7 +77,7 @@ def access_for(actor: Actor) -> AccessFilter | None:
     return AccessFilter(security_classes=tuple(classes_visible_to(actor.role)))
 
 
-def _request(params: dict[str, Any], access: AccessFilter | None) -> SearchRequest:
+def _request(params: dict[str, Any], access: AccessFilter | None, exclude: tuple[int, ...] = ()) -> SearchRequest:
     return SearchRequest(
         query=params["q"] or "",
         filters={name: [str(v) for v in params[name]] for name in FILTER_FIELDS if params.get(name)},
@@ -79,6 +87,8 @@ def _request(params: dict[str, Any], access: AccessFilter | None) -> SearchReque
         limit=params["per_page"],
         facets=params["facets"],
         highlight=params["highlight"],
+        exclude_ids=exclude,
+        relax=True,
     )
 
 
@@ -86,26 +96,53 @@ def internal_search(rt: Runtime, actor: Actor, raw_params: dict[str, Any]) -> Se
     """Staff search over every record the caller may see."""
     authorize(actor, "search.internal")
     params = parse_params(raw_params)
-    result = _search(rt, indexing.INTERNAL, _request(params, access_for(actor)))
-    with rt.db.read() as session:  # a lagging index must not show a record the caller may no longer see
-        rows = _records(session, [h.id for h in result.hits], visibility_filter(actor))
-    return _page(result, params, rows, url="/api/v1/records/{id}")
+    allowed = and_(visibility_filter(actor), indexing.indexed_condition())
+    result, rows = _checked_search(rt, indexing.INTERNAL, params, access_for(actor), allowed)
+    return _page(result, params, rows, url="/api/v1/records/{id}", scores=actor.is_system)
 
 
 def public_search(rt: Runtime, raw_params: dict[str, Any]) -> SearchPage:
     """Anonymous search over published open records only."""
     params = parse_params(raw_params)
-    result = _search(rt, indexing.PUBLIC, _request(params, None))
-    ids = [h.id for h in result.hits]
+    result, rows = _checked_search(rt, indexing.PUBLIC, params, None, indexing.public_condition())
+    return _page(result, params, rows, url="/informasi/{id}", scores=False)
+
+
+def _checked_search(
+    rt: Runtime, index: str, params: dict[str, Any], access: AccessFilter | None, allowed: ColumnElement[bool]
+) -> tuple[SearchResult, dict[int, Any]]:
+    """Search with the lagging records excluded, re-check the hits, and ask once more without any that fail."""
     with rt.db.read() as session:
-        rows = _records(session, ids, indexing.public_condition())
-    stale = [i for i in ids if i not in rows]
+        excluded = _lagging_hidden(session, allowed)
+    result = _search(rt, index, _request(params, access, excluded))
+    with rt.db.read() as session:
+        rows = _records(session, [h.id for h in result.hits], allowed)
+    stale = [h.id for h in result.hits if h.id not in rows]
     if stale:
-        log.error("public index held records that are not public: %s; re-syncing", stale)
-        for record_id in stale:
-            indexing.sync_now(rt, record_id)
-        result.total = max(0, result.total - len(stale))
-    return _page(result, params, rows, url="/informasi/{id}")
+        log.warning("the %s index held records the caller may not see: %s; correction queued", index, stale)
+        indexing.queue_resync(rt, stale)
+        result = _search(rt, index, _request(params, access, (*excluded, *stale)))
+        with rt.db.read() as session:
+            rows = _records(session, [h.id for h in result.hits], allowed)
+    return result, rows
+
+
+MAX_LAGGING = 10_000  # beyond this backlog (a bulk ingest), the per-hit re-check still guards every shown hit
+
+
+def _lagging_hidden(session: Any, allowed: ColumnElement[bool]) -> tuple[int, ...]:
+    """Records with an unapplied index change that fail ``allowed`` now: the index may still show them."""
+    pending = (
+        select(OutboxEvent.record_id)
+        .where(OutboxEvent.processed_at.is_(None), OutboxEvent.record_id.is_not(None))
+        .distinct()
+        .limit(MAX_LAGGING)
+    )
+    ids = set(session.execute(pending).scalars())
+    if not ids:
+        return ()
+    fine = set(session.execute(select(Record.id).where(Record.id.in_(ids), allowed)).scalars())
+    return tuple(sorted(ids - fine))
 
 
 def _search(rt: Runtime, index: str, request: SearchRequest) -> SearchResult:
@@ -139,7 +176,7 @@ def _records(session: Any, ids: list[int], allowed: ColumnElement[bool]) -> dict
     return {row.id: row for row in session.execute(select(*_HIT_COLUMNS).where(Record.id.in_(ids), allowed))}
 
 
-def _page(result: SearchResult, params: dict[str, Any], rows: dict[int, Any], url: str) -> SearchPage:
+def _page(result: SearchResult, params: dict[str, Any], rows: dict[int, Any], url: str, *, scores: bool) -> SearchPage:
     hits = []
     for hit in result.hits:
         record = rows.get(hit.id)
@@ -152,7 +189,7 @@ def _page(result: SearchResult, params: dict[str, Any], rows: dict[int, Any], ur
                 "title": record.title,
                 "title_highlighted": hit.title_highlighted,
                 "snippet": hit.snippet,
-                "score": hit.score,
+                "score": hit.score if scores else None,
                 "kip_category": record.kip_category,
                 "classification_code": record.classification_code,
                 "processing_unit": record.processing_unit,
@@ -169,4 +206,6 @@ def _page(result: SearchResult, params: dict[str, Any], rows: dict[int, Any], ur
         facets=result.facets,
         took_ms=result.took_ms,
         fallback=result.fallback,
+        suggestion=result.suggestion,
+        relaxed=list(result.relaxed),
     )

@@ -139,7 +139,30 @@ def test_language_switch_and_no_open_redirect(client) -> None:
 
 
 def test_bad_search_input_is_a_clear_page_not_an_error(client) -> None:
-    page = client.get("/cari?q=" + "a" * 600)
+    page = client.get("/cari?q=" + "a" * 2001)
     assert page.status_code == 400 and "Periksa kata kunci" in page.data.decode()
     assert client.get("/cari?q=%22tanpa+penutup").status_code == 200  # syntax errors fall back to plain words
     assert client.get("/cari?q=x&page=0").status_code == 400
+
+
+def test_a_pasted_paragraph_and_typed_titles_search(client, portal) -> None:  # type: ignore[no-untyped-def]
+    open_, _hidden = portal
+    pasted = "Laporan keuangan terbuka: anggaran belanja daerah yang terbuka untuk publik. " * 20
+    assert 500 < len(pasted) <= 2000
+    assert f"/informasi/{open_.id}" in client.get("/cari", query_string={"q": pasted}).get_data(as_text=True)
+    for q in ("laporan keuangan dan anggaran", "laporan & keuangan", "laporan keuangan -"):
+        assert f"/informasi/{open_.id}" in client.get("/cari", query_string={"q": q}).get_data(as_text=True), q
+
+
+def test_zero_results_suggest_and_relax_in_both_languages(client, portal) -> None:  # type: ignore[no-untyped-def]
+    open_, _hidden = portal
+    typo = client.get("/cari", query_string={"q": "anggaram belanja"}).get_data(as_text=True)
+    assert "Mungkin maksud Anda:" in typo and "anggaran belanja</strong>" in typo
+    assert 'href="/cari?q=anggaran+belanja"' in typo
+    relaxed = client.get("/cari", query_string={"q": "anggaran kuantumfisika"}).get_data(as_text=True)
+    assert f"/informasi/{open_.id}" in relaxed
+    assert "Hasil di bawah tanpa kata: kuantumfisika" in relaxed
+    client.get("/bahasa/en")
+    english = client.get("/cari", query_string={"q": "anggaran kuantumfisika"}).get_data(as_text=True)
+    assert "The results below leave out: kuantumfisika" in english
+    assert "Did you mean:" in client.get("/cari", query_string={"q": "anggaram"}).get_data(as_text=True)

@@ -426,3 +426,12 @@ def test_calendar_lists_this_and_next_years_holidays(rt, accounts, staff) -> Non
 def test_pages_speak_english_on_request(rt, accounts, staff) -> None:
     body = staff("admin").get("/staf/retensi?lang=en").get_data(as_text=True)
     assert "Records due" in body and "Arsip yang jatuh tempo" not in body
+
+
+def test_staff_search_suggests_and_relaxes(rt, accounts, staff) -> None:  # type: ignore[no-untyped-def]
+    hit = make_record(rt, accounts, "Rencana kudalaut pesisir", text="kawasan kudalaut")
+    indexing.drain(rt)
+    body = staff("ppid").get("/staf/cari?q=kudalaot+pesisir+galaksibima").get_data(as_text=True)
+    assert f'/staf/arsip/{hit.id}"' in body
+    assert 'id="search-suggestion"' in body and "kudalaut pesisir galaksibima" in body
+    assert 'id="search-relaxed"' in body and "galaksibima" in body
