@@ -119,6 +119,12 @@ def demo(ctx: click.Context, corpus: Path | None) -> None:
     type=click.IntRange(1, 32),
     help="Utas penyiap berkas / file-preparing threads",
 )
+@click.option(
+    "--propose-titles",
+    is_flag=True,
+    help="Judul dari isi berkas hanya diusulkan; nama berkas tetap jadi judul / "
+    "Only propose titles derived from the text; keep the file names as titles",
+)
 @click.option("--quiet", is_flag=True)
 @click.pass_context
 @handles_errors
@@ -130,6 +136,7 @@ def ingest(
     creator_org: str | None,
     classification_code: str,
     workers: int,
+    propose_titles: bool,
     quiet: bool,
 ) -> None:
     """Masukkan berkas secara massal / Batch-ingest files as records."""
@@ -162,7 +169,9 @@ def ingest(
             if result.error and not quiet:
                 progress.console.print(f"[yellow]dilewati / skipped[/] {result.path}: {result.error}")
 
-        summary = ingest_paths(rt, SYSTEM, paths, defaults, metadata, step, workers=workers)
+        summary = ingest_paths(
+            rt, SYSTEM, paths, defaults, metadata, step, workers=workers, propose_titles=propose_titles
+        )
     elapsed = time.perf_counter() - started
     for failed in summary.failed if quiet else []:
         click.echo(f"dilewati / skipped {failed.path}: {failed.error}", err=True)

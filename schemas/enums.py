@@ -34,6 +34,7 @@ __all__ = [
     "QUANTITY_UNIT_LABELS",
     "ROLE_LABELS",
     "SECURITY_CLASS_LABELS",
+    "TITLE_SOURCE_LABELS",
     "ApprovalAuthority",
     "ArchivalState",
     "AuditAction",
@@ -52,6 +53,7 @@ __all__ = [
     "QuantityUnit",
     "Role",
     "SecurityClass",
+    "TitleSource",
     "label_en",
     "label_id",
     "labels",
@@ -392,6 +394,7 @@ class AuditAction(StrEnum):
     TOKEN_CREATE = "token.create"
     TOKEN_REVOKE = "token.revoke"
     UNIT_CREATE = "unit.create"
+    RECORD_TITLE_DERIVED = "record.title_derived"
 
 
 AUDIT_ACTION_LABELS: dict[AuditAction, Label] = {
@@ -404,6 +407,31 @@ AUDIT_ACTION_LABELS: dict[AuditAction, Label] = {
     AuditAction.TOKEN_CREATE: ("Token API dibuat", "API token created"),
     AuditAction.TOKEN_REVOKE: ("Token API dicabut", "API token revoked"),
     AuditAction.UNIT_CREATE: ("Unit dibuat", "Unit created"),
+    AuditAction.RECORD_TITLE_DERIVED: ("Judul diambil dari isi berkas", "Title taken from the file's text"),
+}
+
+
+class TitleSource(StrEnum):
+    """Where a record's title came from, so the system knows which titles it may still replace.
+
+    A file that arrives without a title is named after its file name for the time being; the index worker then
+    reads the first file's text and derives a title (``indexer.titles``). ``file_name``: the worker only proposes
+    (``records.proposed_title``) and staff decide; ``file_name_auto`` (batch ingest, demo): the worker applies the
+    derived title itself and marks it ``derived``. A title a person typed or confirmed is ``user`` and is never
+    changed by the system.
+    """
+
+    USER = "user"
+    FILE_NAME = "file_name"
+    FILE_NAME_AUTO = "file_name_auto"
+    DERIVED = "derived"
+
+
+TITLE_SOURCE_LABELS: dict[TitleSource, Label] = {
+    TitleSource.USER: ("Diisi pengguna", "Given by a user"),
+    TitleSource.FILE_NAME: ("Nama berkas (menunggu judul usulan)", "File name (a title will be proposed)"),
+    TitleSource.FILE_NAME_AUTO: ("Nama berkas (diganti otomatis dari isi)", "File name (replaced from the text)"),
+    TitleSource.DERIVED: ("Diambil dari isi berkas", "Taken from the file's text"),
 }
 
 
@@ -505,6 +533,7 @@ LABELS: dict[type[StrEnum], dict] = {
     PublicationState: PUBLICATION_STATE_LABELS,
     ClassificationScheme: CLASSIFICATION_SCHEME_LABELS,
     AuditAction: AUDIT_ACTION_LABELS,
+    TitleSource: TITLE_SOURCE_LABELS,
 }
 """Every enum of this module → its labels dict; the single place UIs and docs look labels up."""
 

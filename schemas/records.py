@@ -41,6 +41,7 @@ from schemas.enums import (
     PublicationState,
     QuantityUnit,
     SecurityClass,
+    TitleSource,
 )
 from schemas.files import FileSchema
 from schemas.validators import (
@@ -129,7 +130,16 @@ class RecordDescriptionFields(BaseSchema):
     )
     classification_scheme = Enum(ClassificationScheme, load_default=ClassificationScheme.PERMENDAGRI_83_2022)
     # Content (*indeks*, *uraian informasi arsip*).
-    title = String(required=True, validate=Length(min=1, max=500))
+    title = String(
+        required=True,
+        validate=Length(min=1, max=500),
+        metadata={
+            "description": "Judul (indeks). Saat membuat arsip dengan berkas boleh tidak dikirim: judulnya nama berkas "
+            "pertama, dan judul dari isi berkas diusulkan di proposed_title. / Title (index). When a record is "
+            "created with files it may be left out: the title is then the first file's name, and a title derived "
+            "from the file's text is proposed in proposed_title."
+        },
+    )
     description = _optional_text(20_000)
     # Dates (*tanggal*, *kurun waktu*).
     doc_date = Date(load_default=None, validate=validate_doc_date)
@@ -224,6 +234,10 @@ class RecordSchema(RecordDescriptionFields):
     verification_round = Integer(dump_only=True)
     published_url = String(dump_only=True, allow_none=True)
     files = List(Nested(FileSchema), dump_only=True)
+    # Where the title came from, and the title the index worker derived from the first file's text while the
+    # title is still a file name (``file_name``); staff take it over with a PATCH of ``title``.
+    title_source = Enum(TitleSource, dump_only=True)
+    proposed_title = String(dump_only=True, allow_none=True)
 
 
 class RecordListQuerySchema(BaseSchema):

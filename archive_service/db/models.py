@@ -115,6 +115,10 @@ class Record(Base):
     classification_code: Mapped[str] = mapped_column(String(32))
     classification_scheme: Mapped[str] = mapped_column(String(64), default="permendagri_83_2022")
     title: Mapped[str] = mapped_column(String(500))
+    # Where the title came from (schemas.enums.TitleSource): the index worker replaces or proposes a replacement
+    # only for a title that is still a file name, never for one a person gave (services/titles.py).
+    title_source: Mapped[str] = mapped_column(String(16), default="user", server_default="user")
+    proposed_title: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str | None] = mapped_column(Text)
     doc_date: Mapped[date | None] = mapped_column(Date)
     period_start: Mapped[date | None] = mapped_column(Date)

@@ -2,6 +2,10 @@
 
 Units and users mirror a Diskominfo PPID office. Records come from ``../shared/corpus`` when it is present (real
 documents), otherwise from PDFs generated here. Running it twice adds nothing twice.
+
+A few corpus documents are loaded the way ``arsip ingest`` loads a folder without a metadata CSV: without a
+title. They are named after their files at first, and the extraction at the end of the load replaces each name by
+the title derived from the document's first page (services/titles.py), so the demo shows those titles too.
 """
 
 from __future__ import annotations
@@ -11,6 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+
+from schemas.enums import TitleSource
 
 from ..db import Record, User, WorkUnit
 from ..runtime import Runtime
@@ -63,6 +69,13 @@ CORPUS_PICKS = [
         "900.1.3.10",
         "bappeda",
     ),
+]
+
+# (corpus file, classification code, unit) — loaded without a title: the worker derives it from the text.
+UNTITLED_PICKS = [
+    ("uu/uu_2011-12.pdf", "100.3.3.2", "diskominfo"),
+    ("bapeten/surat_edaran/Bapeten_SE.0842KIV2020.2020.pdf", "000.8.3.3", "setda"),
+    ("daerah/abstrak_perda_8_th_2025.pdf", "900.1.3.10", "bappeda"),
 ]
 
 GENERATED = [
@@ -151,28 +164,26 @@ def load_demo(rt: Runtime, corpus: Path | None = None) -> DemoSummary:
     return DemoSummary(users=len(USERS), records=count, token=token, source=str(corpus) if corpus else "generated PDFs")
 
 
-def _create(rt: Runtime, title: str, code: str, unit: str, filename: str, stream: io.BufferedIOBase) -> Record:
+def _create(rt: Runtime, title: str | None, code: str, unit: str, filename: str, stream: io.BufferedIOBase) -> Record:
+    """One demo record with its file; ``title`` None: titled like ``arsip ingest`` without a CSV (from the text)."""
     staged = stage_stream(stream, rt.settings.staging_dir, rt.settings.max_file_size)
-    return records.create_record(
-        rt,
-        SYSTEM,
-        {
-            "title": title,
-            "classification_code": code,
-            "processing_unit": unit,
-            "creator_org": dict(UNITS)[unit],
-            "media": "elektronik",
-            "description": f"Contoh arsip demo: {title}.",
-            "dip_summary": f"Ringkasan: {title}.",
-            "controlling_unit": dict(UNITS)[unit],
-            "responsible_official": "PPID Pelaksana",
-            "created_place": "Kantor " + dict(UNITS)[unit],
-            "available_forms": ["softcopy"],
-            "file_no": f"DEMO/{code}",
-            "doc_date": "2026-06-30",
-        },
-        [Upload(filename, staged)],
-    )
+    data = {
+        "classification_code": code,
+        "processing_unit": unit,
+        "creator_org": dict(UNITS)[unit],
+        "media": "elektronik",
+        "description": f"Contoh arsip demo: {title}." if title else "Contoh arsip demo; judulnya diambil dari isinya.",
+        "dip_summary": f"Ringkasan: {title}." if title else "Ringkasan isi berkas.",
+        "controlling_unit": dict(UNITS)[unit],
+        "responsible_official": "PPID Pelaksana",
+        "created_place": "Kantor " + dict(UNITS)[unit],
+        "available_forms": ["softcopy"],
+        "file_no": f"DEMO/{code}",
+        "doc_date": "2026-06-30",
+    }
+    if title:
+        data["title"] = title
+    return records.create_record(rt, SYSTEM, data, [Upload(filename, staged)], untitled=TitleSource.FILE_NAME_AUTO)
 
 
 def _publish(rt: Runtime, record: Record) -> None:
@@ -192,6 +203,12 @@ def _load_records(rt: Runtime, corpus: Path | None) -> int:
             if path.is_file():
                 with path.open("rb") as fh:
                     _create(rt, title, code, unit, path.name, fh)  # type: ignore[arg-type]
+                count += 1
+        for rel, code, unit in UNTITLED_PICKS:
+            path = corpus / rel
+            if path.is_file():
+                with path.open("rb") as fh:
+                    _create(rt, None, code, unit, path.name, fh)  # type: ignore[arg-type]
                 count += 1
     for position, (title, code, unit, lines) in enumerate(GENERATED):
         pdf = make_pdf([lines], title=title)

@@ -2,6 +2,11 @@
 
 A linear pipeline in the Paperless-ngx manner: find files → match metadata → stage (stream + hash) → create the
 record through the same service the API uses. A bad file is reported and skipped; the rest go in.
+
+A file without a title (no CSV, or no ``title`` cell) is titled after its file name for the time being and
+marked ``file_name_auto``: once the index worker has read its text it replaces that title with one derived from
+the first pages (services/titles.py), since nobody reviews thousands of scanned files one by one. With
+``propose_titles`` the file name stays and the derived title is only proposed to staff (``file_name``).
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from schemas.enums import TitleSource
 
 from ..errors import ArsipError
 from ..runtime import Runtime
@@ -98,16 +105,21 @@ def match_metadata(path: Path, rows: dict[str, dict[str, Any]]) -> dict[str, Any
 
 
 def _prepare_one(
-    rt: Runtime, actor: Actor, path: Path, defaults: dict[str, Any], metadata: dict[str, dict[str, Any]] | None
+    rt: Runtime,
+    actor: Actor,
+    path: Path,
+    defaults: dict[str, Any],
+    metadata: dict[str, dict[str, Any]] | None,
+    untitled: TitleSource,
 ) -> tuple[IngestResult, PreparedRecord | None]:
     """Stage, hash, sniff and store one file (runs in a worker thread: hashing and file I/O release the GIL)."""
     result = IngestResult(path)
     try:
-        data = {"title": path.stem.replace("_", " ")[:500], **defaults, **(match_metadata(path, metadata or {}) or {})}
+        data = {**defaults, **(match_metadata(path, metadata or {}) or {})}  # no title: the file's name, for now
         with path.open("rb") as fh:
             staged = stage_stream(fh, rt.settings.staging_dir, rt.settings.max_file_size)
         result.size = staged.size
-        return result, prepare_record(rt, actor, data, [Upload(path.name, staged)])
+        return result, prepare_record(rt, actor, data, [Upload(path.name, staged)], untitled=untitled)
     except ArsipError as exc:
         result.error = _describe(exc)
     except FileTooLarge as exc:
@@ -141,11 +153,16 @@ def ingest_paths(
     progress: Callable[[IngestResult], None] | None = None,
     workers: int = 4,
     batch_size: int = 64,
+    propose_titles: bool = False,
 ) -> IngestSummary:
     """Ingest files in order. ``workers`` threads prepare the next files (stage, hash, sniff, store the blob;
     mostly waiting on fsync, so more threads than cores pay: 4 measured best on 2 cores)
     while this thread commits prepared records ``batch_size`` at a time in one transaction each. At most
-    ``2 * workers`` files are being prepared at once, so memory stays flat whatever the number of files."""
+    ``2 * workers`` files are being prepared at once, so memory stays flat whatever the number of files.
+
+    Files without a title get one derived from their text by the index worker; with ``propose_titles`` it is only
+    proposed and the file name stays the title until staff take the proposal."""
+    untitled = TitleSource.FILE_NAME if propose_titles else TitleSource.FILE_NAME_AUTO
     summary = IngestSummary()
     window = max(1, 2 * workers)
     batch: list[tuple[IngestResult, PreparedRecord]] = []
@@ -168,7 +185,7 @@ def ingest_paths(
                 if path is None:
                     exhausted = True
                     break
-                pending.append(pool.submit(_prepare_one, rt, actor, path, defaults, metadata))
+                pending.append(pool.submit(_prepare_one, rt, actor, path, defaults, metadata, untitled))
             if not pending:
                 break
             result, prepared = pending.popleft().result()

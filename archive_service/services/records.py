@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from schemas.enums import AuditAction, PublicationState, Role
+from schemas.enums import AuditAction, PublicationState, Role, TitleSource
 from schemas.records import RecordCreateSchema, RecordUpdateSchema, check_period
 
 from ..db import AuditEvent, Counter, OutboxEvent, Record, RecordFile, WorkUnit
@@ -31,6 +31,7 @@ from ..workflow.table import STEPS
 from . import audit, indexing
 from .actor import Actor
 from .auth import authorize, validation_failed
+from .titles import file_name_title
 from .uploads import StoredFile, Upload, discard_all, ensure_blob_rows, release_created, store_uploads
 
 DESCRIPTIVE_FIELDS = tuple(RecordCreateSchema().fields)
@@ -97,8 +98,8 @@ def next_counter(session: Session, name: str, count: int = 1) -> int:
 
 
 def snapshot(record: Record) -> dict[str, Any]:
-    """The descriptive fields as the audit trail records them."""
-    return {name: getattr(record, name) for name in DESCRIPTIVE_FIELDS}
+    """The descriptive fields as the audit trail records them, and where the title came from."""
+    return {**{name: getattr(record, name) for name in DESCRIPTIVE_FIELDS}, "title_source": record.title_source}
 
 
 def _outbox(session: Session, topic: str, record: Record) -> None:
@@ -151,13 +152,29 @@ class PreparedRecord:
 
     data: dict[str, Any]
     files: list[StoredFile]
+    title_source: str = str(TitleSource.USER)
 
 
-def prepare_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> PreparedRecord:
+def prepare_record(
+    rt: Runtime,
+    actor: Actor,
+    data: dict[str, Any],
+    uploads: Sequence[Upload] = (),
+    *,
+    untitled: TitleSource = TitleSource.FILE_NAME,
+) -> PreparedRecord:
     """Everything that can happen before the transaction: permission, validation, file checks, storing blobs.
 
     Split from ``commit_records`` so batch ingest can prepare the next files while the database commits this one.
-    On failure every staged file is discarded and no blob this call created remains."""
+    On failure every staged file is discarded and no blob this call created remains.
+
+    A record sent with files but no ``title`` key is titled after its first file for the time being, marked
+    ``untitled`` (``file_name``: the index worker proposes a title from the text; ``file_name_auto``: it applies
+    one; see services/titles.py). A ``title`` that is sent but empty is still an error."""
+    title_source = str(TitleSource.USER)
+    if "title" not in data and uploads and file_name_title(uploads[0].filename):
+        data = {**data, "title": file_name_title(uploads[0].filename)}
+        title_source = str(untitled)
     try:
         authorize(actor, "record.create")
         loaded = RecordCreateSchema().load(data)
@@ -167,7 +184,7 @@ def prepare_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Seq
     except Exception:
         discard_all(uploads)
         raise
-    return PreparedRecord(loaded, store_uploads(rt, list(uploads)))
+    return PreparedRecord(loaded, store_uploads(rt, list(uploads)), title_source)
 
 
 def _assign_record_numbers(session: Session, rows: list[dict[str, Any]]) -> None:
@@ -218,6 +235,7 @@ def commit_records(
                     version=1,
                     step_started_at=now,
                     step_due_at=first_due,
+                    title_source=p.title_source,
                 )
                 for p in batch
             ]
@@ -241,7 +259,7 @@ def commit_records(
                     entity_type="record",
                     entity_id=record_id,
                     record_id=record_id,
-                    changes=audit.diff({}, {name: row.get(name) for name in DESCRIPTIVE_FIELDS}),
+                    changes=audit.diff({}, _created(row)),
                 )
             _insert_files(session, actor, [(rid, f) for rid, p in zip(ids, batch, strict=True) for f in p.files])
             session.execute(
@@ -258,9 +276,24 @@ def commit_records(
         raise
 
 
-def create_record(rt: Runtime, actor: Actor, data: dict[str, Any], uploads: Sequence[Upload] = ()) -> Record:
+def _created(row: dict[str, Any]) -> dict[str, Any]:
+    """A new record as ``record.create`` records it; where the title came from only when it was not a person."""
+    values = {name: row.get(name) for name in DESCRIPTIVE_FIELDS}
+    if row.get("title_source", TitleSource.USER) != TitleSource.USER:
+        values["title_source"] = row["title_source"]
+    return values
+
+
+def create_record(
+    rt: Runtime,
+    actor: Actor,
+    data: dict[str, Any],
+    uploads: Sequence[Upload] = (),
+    *,
+    untitled: TitleSource = TitleSource.FILE_NAME,
+) -> Record:
     """Create a record with its files in one transaction; on any failure no record and no new blob remain."""
-    record_id = commit_records(rt, actor, [prepare_record(rt, actor, data, uploads)])[0]
+    record_id = commit_records(rt, actor, [prepare_record(rt, actor, data, uploads, untitled=untitled)])[0]
     return get_record(rt, actor, record_id)
 
 
@@ -354,6 +387,10 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
             before = snapshot(record)
             for name, value in changes.items():
                 setattr(record, name, value)
+            if "title" in changes and record.title_source != TitleSource.USER:
+                # A person sent the title (a new one, or the stand-in confirmed): the system never changes it again.
+                record.title_source = str(TitleSource.USER)
+                record.proposed_title = None
             delta = audit.diff(before, snapshot(record))
             if not delta:
                 return record
@@ -390,6 +427,28 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
     if published:  # an edit of published information (or its security class) reaches the public index now
         indexing.sync_now(rt, record_id)
     return get_record(rt, actor, record_id)
+
+
+def use_proposed_title(
+    rt: Runtime, actor: Actor, record_id: int, expected_version: int, proposed: str
+) -> tuple[Record, bool]:
+    """Take over the title the worker proposed (the record page's button): an ordinary edit of the title by the
+    user, audited as ``record.update``; returns the record and whether it changed.
+
+    ``proposed`` is the proposal the page showed. A second click (the title already is that proposal, taken by a
+    person) changes nothing and is no error. When the proposal changed or vanished since the page was made, the
+    answer is 409, like any stale form."""
+    authorize(actor, "record.update")
+    current = get_record(rt, actor, record_id)
+    check_not_destroyed(current)
+    if current.title == proposed and current.title_source == TitleSource.USER:
+        return current, False
+    if not proposed or current.proposed_title != proposed:
+        raise Conflict(
+            "Judul usulan arsip ini sudah berubah; periksa halaman arsip lalu ulangi.",
+            "The proposed title of this record has changed; check the record page and retry.",
+        )
+    return update_record(rt, actor, record_id, expected_version, {"title": proposed}), True
 
 
 def _stale(record_id: int) -> StaleVersion:

@@ -26,7 +26,7 @@ ALL_ENUMS = [
 
 
 def test_every_enum_of_the_module_is_in_the_registry() -> None:
-    assert len(ALL_ENUMS) == 18
+    assert len(ALL_ENUMS) == 19
     assert set(ALL_ENUMS) == set(LABELS)
 
 

@@ -4,6 +4,9 @@ The files stream to the staging folder while the request is read (``api.uploads.
 ``services.records.create_record`` stores them and the record in one go: a form with an error creates nothing and
 leaves no blob behind. The classification-code picker asks ``/staf/kode`` (session-authenticated JSON) which JRA
 class a code falls under; without JavaScript the page names the class after saving.
+
+The title may be left blank when files are sent: the record is then named after its first file, and the index
+worker proposes a title from the file's text on the record page (services/titles.py).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from schemas.enums import AvailableForm, FinalDisposition, Role, SecurityClass
+from schemas.enums import AvailableForm, FinalDisposition, Role, SecurityClass, TitleSource
 
 from ...errors import ArsipError, PermissionDenied
 from ...permissions import classes_visible_to, role_may
@@ -133,6 +136,8 @@ def intake_index() -> Response | tuple[str, int]:
     view = retention.retention_view(rt(), actor(), record.id)
     row = view["jra_class"]
     flash(_("Arsip %(no)s tersimpan dengan %(n)d berkas.", no=record.record_no, n=len(record.files)))
+    if record.title_source == TitleSource.FILE_NAME:
+        flash(_("Judul sementara diambil dari nama berkas; judul dari isi berkas akan diusulkan di halaman ini."))
     flash(jra_text(row) if row is not None else _("Belum ada kelas JRA untuk kode klasifikasi ini."))
     target = url_for("staff.record", record_id=record.id)
     if wants_json():

@@ -324,6 +324,27 @@ def action(record_id: int) -> Response | tuple[str, int]:
     return redirect(url_for("staff.record", record_id=record_id))
 
 
+@bp.post("/arsip/<int:record_id>/judul-usulan")
+@login_required
+def use_proposed_title(record_id: int) -> Response | tuple[str, int]:
+    """The "Pakai judul usulan" button: the title the worker derived from the file's text becomes the record's
+    title, as the user's own edit. A second click says so and changes nothing; a stale page answers 409 with the
+    record as it is."""
+    try:
+        _record, changed = record_svc.use_proposed_title(
+            rt(), actor(), record_id, _version(), request.form.get("proposed_title", "")
+        )
+    except ArsipError as err:
+        if err.status == 404:
+            return error_page(err)
+        message = error_text(err)
+        if err.code == "stale-version":
+            message = _("Arsip ini sudah diubah orang lain; periksa keadaannya sekarang lalu ulangi.")
+        return record_page(record_id, err.status, error=message, failed_action="judul_usulan")
+    flash(_("Judul arsip diganti dengan judul usulan.") if changed else _("Judul usulan sudah dipakai."))
+    return redirect(url_for("staff.record", record_id=record_id))
+
+
 @bp.post("/arsip/<int:record_id>/berkas")
 @login_required
 def add_files(record_id: int) -> Response | tuple[str, int]:
