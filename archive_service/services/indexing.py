@@ -423,9 +423,10 @@ def _index_records(
     # Records still titled by a file name get a title from their first file's text now that it is known; those
     # whose title changed are reloaded, so the indexes get the new title (and version) in this same pass.
     retitled = titles.apply_derived_titles(rt, records, heads)
-    if retitled:
+    if retitled.record_ids:
         with rt.db.read() as session:
-            fresh = {r.id: r for r in session.execute(select(Record).where(Record.id.in_(retitled))).scalars()}
+            query = select(Record).where(Record.id.in_(retitled.record_ids))
+            fresh = {r.id: r for r in session.execute(query).scalars()}
         records = [fresh.get(r.id, r) for r in records]
     kept = {r.id for r in records}
     docs = [document_for(r, *texts[r.id]) for r in records]
@@ -433,6 +434,8 @@ def _index_records(
     internal.delete([i for i in ids if i not in kept])
     public.upsert([d for d, r in zip(docs, records, strict=True) if is_public(r)])
     public.delete([i for i in ids if i not in kept] + [r.id for r in records if not is_public(r)])
+    if retitled.outbox_ids:  # the retitled records are indexed as they are now: their new outbox rows are done
+        _mark_done(rt, retitled.outbox_ids)
 
 
 def sync_now(rt: Runtime, record_id: int, *, timeout: float = 15.0) -> bool:

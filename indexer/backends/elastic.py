@@ -429,7 +429,7 @@ def group_query(group: AnyOf) -> dict[str, Any]:
 def _proximity(parsed: ParsedQuery) -> list[dict[str, Any]]:
     """The words as typed next to each other, function words included (see the embedded engine's ``_proximity``)."""
     tokens = parsed.sequence
-    if len(tokens) < 2 or len(tokens) > 24:
+    if len(tokens) < 2 or len(tokens) > 24 or any(len(g.options) > 1 for g in parsed.must):
         return []
     text = " ".join(tokens)
     content = [t for t in tokens if t not in analysis.STOP_WORDS]

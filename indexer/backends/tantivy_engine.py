@@ -414,8 +414,8 @@ class TantivyIndex(SearchIndex):
         """The words as typed, next to each other (function words included), in the text and in the title: what
         lets the document *titled* "pajak bumi dan bangunan" rank above one that uses the four words apart."""
         tokens = parsed.sequence
-        if len(tokens) < 2 or len(tokens) > MAX_PROXIMITY_TOKENS:
-            return []
+        if len(tokens) < 2 or len(tokens) > MAX_PROXIMITY_TOKENS or any(len(g.options) > 1 for g in parsed.must):
+            return []  # (an OR between words: they are alternatives, not a sequence)
         content = [t for t in tokens if t not in analysis.STOP_WORDS]
         out = [
             tantivy.Query.boost_query(tantivy.Query.phrase_query(self.schema, "exact", tokens), PHRASE_BOOST),
@@ -605,6 +605,7 @@ class _QueryContext:
         self.unknown_words: list[str] = []  # typed words no visible record holds
         self.best_variant: dict[str, str] = {}  # such a word → its most common visible neighbour
         self._typo_cache: dict[tuple[str, str], list[tantivy.Query]] = {}
+        self._hidden: int | None = None
 
     def count(self, query: tantivy.Query) -> int:
         """How many records the caller may see match ``query``."""
@@ -612,9 +613,27 @@ class _QueryContext:
         return int(self.searcher.search(tantivy.Query.boolean_query(clauses), limit=1, count=True).count or 0)
 
     def _term_count(self, field: str, token: str) -> int:
-        if self.searcher.doc_freq(field, token) == 0:  # in no record at all, so in no visible one: no count needed
+        """Visible records holding ``token``, or a lower bound of at least :data:`TYPO_RARE` when that is certain.
+
+        The index's document frequency counts every record (hidden and deleted ones too), so it is used only where
+        it decides nothing by itself: 0 means no visible record either, and ``df - hidden >= TYPO_RARE`` (with
+        ``hidden`` every record outside the caller's visible set) means at least that many visible ones. Anything
+        else is counted exactly. The answer is therefore always the exact one; only the work is saved — on the
+        public index, with no filter, common words are never counted."""
+        df = self.searcher.doc_freq(field, token)
+        if df == 0:
             return 0
+        if df - self.hidden() >= TYPO_RARE:
+            return df - self.hidden()
         return self.count(tantivy.Query.term_query(self.schema, field, token))
+
+    def hidden(self) -> int:
+        """How many records (deleted ones included) lie outside the caller's visible set, counted once."""
+        if self._hidden is None:
+            every = sum(n for _term, n in self.searcher.terms_with_prefix("security_class", ""))  # all, deleted too
+            visible = self.count(tantivy.Query.all_query()) if self.constraints else self.searcher.num_docs
+            self._hidden = max(0, every - visible)
+        return self._hidden
 
     def typo_clauses(self, token: str, field: str) -> list[tantivy.Query]:
         key = (field, token)
