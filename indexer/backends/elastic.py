@@ -436,6 +436,7 @@ def _proximity(parsed: ParsedQuery) -> list[dict[str, Any]]:
     out = [_match_phrase("body.exact", text, boost=2.0), _match_phrase("title.exact", text, boost=3.0)]
     if len(content) >= 2:
         out.append({"match_phrase": {"body.exact": {"query": " ".join(content), "slop": 3}}})
+        out.append({"match_phrase": {"title.exact": {"query": " ".join(content), "slop": 8}}})
     return out
 
 

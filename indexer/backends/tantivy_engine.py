@@ -58,6 +58,7 @@ PHRASE_BOOST = 2.0
 TITLE_PHRASE_BOOST = 3.0
 NEAR_BOOST = 1.0
 NEAR_SLOP = 3
+TITLE_SLOP = 8
 OPTIONAL_BOOST = 0.2
 IDENTITY_BOOST = 20.0
 TYPO_BOOST = 0.4
@@ -426,6 +427,10 @@ class TantivyIndex(SearchIndex):
         if len(content) >= 2:
             near = tantivy.Query.phrase_query(self.schema, "exact", content, slop=NEAR_SLOP)
             out.append(tantivy.Query.boost_query(near, NEAR_BOOST))
+            # the words in the title in order, with room for what a title puts between them ("Peraturan
+            # Pemerintah Nomor 27 Tahun 2002 tentang Pengelolaan …" for "peraturan pemerintah pengelolaan …")
+            title = tantivy.Query.phrase_query(self.schema, "title_exact", content, slop=TITLE_SLOP)
+            out.append(tantivy.Query.boost_query(title, NEAR_BOOST))
         return out
 
     def _access(self, access: AccessFilter) -> list[tantivy.Query]:
