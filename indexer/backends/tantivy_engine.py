@@ -62,7 +62,7 @@ TITLE_SLOP = 8
 OPTIONAL_BOOST = 0.2
 IDENTITY_BOOST = 20.0
 TYPO_BOOST = 0.4
-TYPO_RARE = 2  # a word fewer visible records hold than this may be a typo: its neighbours are searched too
+TYPO_RARE = 5  # a word fewer visible records hold than this may be a typo: its neighbours are searched too
 MAX_TYPO_VARIANTS = 12
 MAX_PROXIMITY_TOKENS = 24
 WRITER_HEAP = 64_000_000
@@ -652,7 +652,13 @@ class _QueryContext:
             return []
         present = [(self.searcher.doc_freq(field, v), v) for v in typos.edits1(token)]
         candidates = [v for df, v in sorted(present, key=lambda p: (-p[0], p[1])) if df > 0][:MAX_TYPO_VARIANTS]
-        counted = [(v, n) for v in candidates if (n := self.count(tantivy.Query.term_query(self.schema, field, v)))]
+        # a word a few visible records hold may still be a typo there (OCR, one careless clerk): its neighbours are
+        # searched too when at least as many visible records hold them
+        counted = [
+            (v, n)
+            for v in candidates
+            if (n := self.count(tantivy.Query.term_query(self.schema, field, v))) and n >= seen
+        ]
         if seen == 0:
             self.unknown_words.append(token)
             if counted:
