@@ -35,7 +35,7 @@ from functools import lru_cache
 from itertools import chain
 from pathlib import Path
 
-from .legalref import identity, index_keys
+from .legalref import identity, identity_kind_key, index_keys
 from .lemma import lemma
 
 # Common function words; kept in the exact stream (phrases), dropped from stems (recall) and from query words.
@@ -219,7 +219,9 @@ IDENTITY_CHARS = 1500  # a regulation names itself in its heading, at the top of
 def identity_keys(title: str, description: str, body: str) -> list[str]:
     """Keys of the regulation a record *is* (from its title, else its first page), ranked above citing records."""
     ref = identity(title, body[:IDENTITY_CHARS]) or (identity(description, "") if description else None)
-    return list(ref.keys()) if ref is not None else []
+    if ref is None:
+        return []
+    return [*ref.keys(), identity_kind_key(ref.kind)] if ref.kind else list(ref.keys())
 
 
 def _as_code(token: str) -> str | None:

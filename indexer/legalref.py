@@ -408,3 +408,32 @@ def _is_heading(text: str, hit: _Hit) -> bool:
         if word.lower() in _CITING_WORDS or (not upper and word[0].islower()):
             return False
     return upper or _TENTANG_SOON.match(text, hit.end) is not None
+
+
+def query_kinds(query: str) -> list[tuple[str, tuple[int, int]]]:
+    """Regulation types typed without a number (``perba keamanan zat radioaktif``, ``undang-undang tentang …``),
+    with their spans: the search ranks records that *are* such a regulation first instead of requiring the word
+    (the documents write "Peraturan Badan Pengawas Tenaga Nuklir", never "perba").
+
+    Only abbreviations and names of two or more words count: a single common word such as ``keputusan`` stays a
+    word."""
+    lowered = query.lower()
+    found: list[tuple[str, tuple[int, int]]] = []
+    for m in _TYPE_SCAN.finditer(lowered):
+        kind_match = _KIND_OF.fullmatch(m.group())
+        if kind_match is None or kind_match.lastgroup is None:
+            continue
+        kind = kind_match.lastgroup
+        text = m.group()
+        abbreviation = any(re.fullmatch(a, text) for a in _ABBREVIATIONS[kind])
+        if abbreviation or len(text.replace("-", " ").split()) >= 2:
+            found.append((kind, m.span()))
+    return found
+
+
+_ABBREVIATIONS: dict[str, tuple[str, ...]] = {kind: abbrevs for kind, _, _, _, abbrevs in _TYPES}
+
+
+def identity_kind_key(kind: str) -> str:
+    """The key a record that *is* a regulation of ``kind`` carries besides its citation keys."""
+    return f"kind:{kind}"

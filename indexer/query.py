@@ -27,7 +27,7 @@ import re
 from dataclasses import dataclass, field
 
 from .analysis import STOP_WORDS, exact_tokens, is_code, normalize
-from .legalref import query_refs
+from .legalref import query_kinds, query_refs
 from .model import QUERY_FIELDS
 
 MAX_CLAUSES = 32  # required clauses kept: each costs a term lookup and a pasted paragraph's tail adds nothing
@@ -80,11 +80,14 @@ class ParsedQuery:
     optional: list[Term] = field(default_factory=list)
     # The plain words as typed, in order, function words included: the proximity signal ("pajak bumi dan bangunan").
     sequence: list[str] = field(default_factory=list)
+    # Regulation types typed without a number ("perba …", "undang-undang tentang …"): records that *are* one rank
+    # first (the identity key ``kind:<kind>``); the word itself is never required.
+    kinds: list[str] = field(default_factory=list)
     fallback: bool = False
 
     @property
     def is_empty(self) -> bool:
-        return not self.must and not self.must_not and not self.optional
+        return not self.must and not self.must_not and not self.optional and not self.kinds
 
     def words(self) -> list[str]:
         """The typed text of every required clause, in order (what a "without this word" message names)."""
@@ -93,7 +96,9 @@ class ParsedQuery:
     def without(self, index: int) -> ParsedQuery:
         """The same query without required clause ``index`` (zero-result relaxation)."""
         must = [g for i, g in enumerate(self.must) if i != index]
-        return ParsedQuery(must, list(self.must_not), list(self.optional), list(self.sequence), self.fallback)
+        return ParsedQuery(
+            must, list(self.must_not), list(self.optional), list(self.sequence), list(self.kinds), self.fallback
+        )
 
 
 def _leaf_text(leaf: Leaf) -> str:
@@ -124,6 +129,7 @@ def parse_query(text: str) -> ParsedQuery:
     """Parse ``text``; an unclosed quote reads the input as plain words with ``fallback=True``."""
     text = text.replace("\x00", " ")
     refs, text = _extract_refs(text)
+    kinds, type_words, text = _extract_kinds(text)
     try:
         parsed = _parse(text)
     except QuerySyntaxError:
@@ -135,6 +141,8 @@ def parse_query(text: str) -> ParsedQuery:
                 items.append((False, leaf))
         _group(items, parsed)
     parsed.must[:0] = [AnyOf((ref,)) for ref in refs]
+    parsed.kinds = kinds
+    parsed.optional[:0] = type_words
     _limit(parsed)
     return parsed
 
@@ -152,6 +160,21 @@ def _extract_refs(text: str) -> tuple[list[Ref], str]:
         refs.append(Ref(key, " ".join(text[start:end].split())))
         chars[start:end] = " " * (end - start)
     return refs, "".join(chars)
+
+
+def _extract_kinds(text: str) -> tuple[list[str], list[Term], str]:
+    """Regulation types typed without a number leave the required words: (kinds, their words as optional, rest)."""
+    quoted = [m.span() for m in re.finditer(r'"[^"]*"', text)]
+    kinds: list[str] = []
+    words: list[Term] = []
+    chars = list(text)
+    for kind, (start, end) in query_kinds(text):
+        if any(s < end and start < e for s, e in quoted) or (start > 0 and not text[start - 1].isspace()):
+            continue
+        kinds.append(kind)
+        words.append(Term(" ".join(text[start:end].split())))
+        chars[start:end] = " " * (end - start)
+    return list(dict.fromkeys(kinds)), words, "".join(chars)
 
 
 def _parse(text: str) -> ParsedQuery:

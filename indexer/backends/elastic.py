@@ -40,6 +40,7 @@ from elastic_transport import Transport
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 
 from .. import analysis, assist, typos
+from ..legalref import identity_kind_key
 from ..model import (
     FACETS,
     AccessFilter,
@@ -446,9 +447,16 @@ def build_query(parsed: ParsedQuery) -> dict[str, Any]:
     must = [group_query(group) for group in parsed.must]
     must_not = [leaf_query(leaf) for leaf in parsed.must_not]
     optional = [_match_phrase("body.exact", leaf.text, boost=0.2) for leaf in parsed.optional]
-    if not must and optional:
+    kinds = [
+        {"constant_score": {"filter": {"term": {"ident": identity_kind_key(k)}}, "boost": 100.0}} for k in parsed.kinds
+    ]
+    if not must and kinds:  # only a regulation type (and function words): the regulations of that type
+        must = [_should(kinds)]
+        kinds = []
+    elif not must and optional:
         must = [_should(optional)]
         optional = []
+    optional += kinds
     query: dict[str, Any] = {"must": must or [{"match_all": {}}]}
     should = [*optional, *(_proximity(parsed) if must else [])]
     if should:

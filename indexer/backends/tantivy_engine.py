@@ -29,6 +29,7 @@ from typing import Any
 import tantivy
 
 from .. import analysis, assist, typos
+from ..legalref import identity_kind_key
 from ..model import (
     FACETS,
     AccessFilter,
@@ -61,6 +62,7 @@ NEAR_SLOP = 3
 TITLE_SLOP = 8
 OPTIONAL_BOOST = 0.2
 IDENTITY_BOOST = 20.0
+KIND_SCORE = 100.0  # a fixed score, not a boost: the regulations of a type a person named come first
 TYPO_BOOST = 0.4
 TYPO_RARE = 5  # a word fewer visible records hold than this may be a typo: its neighbours are searched too
 MAX_TYPO_VARIANTS = 12
@@ -398,7 +400,16 @@ class TantivyIndex(SearchIndex):
         optional = [self._optional_word(leaf) for leaf in parsed.optional]
         if parsed.must or optional:
             clauses.extend((tantivy.Occur.Should, q) for q in self._proximity(parsed))
+        kinds = [
+            tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "ident", identity_kind_key(k)), KIND_SCORE
+            )
+            for k in parsed.kinds
+        ]
         if parsed.must:
+            clauses.extend((tantivy.Occur.Should, q) for q in (*optional, *kinds))
+        elif kinds:  # only a regulation type (and function words): the regulations of that type
+            clauses.append((tantivy.Occur.Must, _should(kinds)))
             clauses.extend((tantivy.Occur.Should, q) for q in optional)
         elif optional:  # only function words were typed: any of them is enough
             clauses.append((tantivy.Occur.Must, _should(optional)))

@@ -958,3 +958,11 @@ def test_rebuild_abort_drops_the_new_index(live: ElasticsearchIndex, cluster: Fa
     assert cluster.requests[-1]["method"] == "DELETE" and cluster.requests[-1]["path"] == f"/{build.index_name}"
     assert cluster.aliases["tarsip-internal"] == before
     assert not any(r["path"] == "/_aliases" for r in cluster.requests)
+
+
+def test_a_regulation_type_without_number_is_a_fixed_score_not_a_required_word() -> None:
+    q = bool_of("perba keamanan zat")
+    assert len(q["must"]) == 2  # keamanan, zat: "perba" is written nowhere in the documents
+    assert {"constant_score": {"filter": {"term": {"ident": "kind:perka"}}, "boost": 100.0}} in q["should"]
+    alone = bool_of("undang-undang")
+    assert alone["must"] == [{"constant_score": {"filter": {"term": {"ident": "kind:uu"}}, "boost": 100.0}}]

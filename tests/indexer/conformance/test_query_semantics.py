@@ -157,3 +157,16 @@ def test_hidden_records_change_nothing_a_caller_sees(engine: SearchEngine) -> No
     ix.delete([2])
     assert observe(ix) == with_hidden
     assert with_hidden[0][2] == [1] and with_hidden[0][3] == "zonaterlarant"
+
+
+def test_a_regulation_type_without_number_ranks_regulations_of_that_type(index: SearchIndex) -> None:
+    index.upsert(
+        [
+            doc(60, "Peraturan Pemerintah Nomor 5 Tahun 2010 tentang Keamanan Gudang", "Keamanan gudang diatur."),
+            doc(61, "Catatan keamanan gudang", "Keamanan gudang dicatat setiap hari oleh petugas keamanan gudang."),
+        ]
+    )
+    assert ranked(index, "pp keamanan gudang")[:2] == [60, 61]  # "pp" is in neither text, and required by none
+    assert ranked(index, "peraturan pemerintah keamanan gudang")[0] == 60
+    assert ranked(index, "keamanan gudang")[0] == 61  # without the type, the record that says it more often
+    assert ids(index, "peraturan pemerintah") == [PP.id, 60]  # a type alone: the regulations of that type
