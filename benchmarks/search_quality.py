@@ -320,7 +320,7 @@ def broken_words(text: str, vocab: Counter[str]) -> bool:
 
 
 # The stemmed queries' rule table: the *verbal family* of Indonesian derivation, the forms Arsip's lemmas join
-# (docs/search.md "The Indonesian analyser"): a root, its meN-/di- verbs (…-kan/-i), its agent noun peN- and its
+# (docs/search.md "The Indonesian analyser"): a root, its meN-/di- verbs (…-kan/-i) and its
 # process noun peN-…-an, the nasal's swallowed consonant restored (peng+vowel -> k, pen+vowel -> t, pem+vowel -> p,
 # peny -> s): pengelolaan, pengelola, mengelola, dikelola and kelola are one family. Nominal derivations with their
 # own meaning (ke-…-an, per-…-an, pe-…-an without a nasal, ber-, ter-, bare -an) are not swapped: "perairan" is not
@@ -351,8 +351,6 @@ def derived_roots(word: str) -> set[str]:
     roots: set[str] = set()
     if word.startswith("pe") and word.endswith("an"):
         roots |= _nasal_roots(word[2:-2])
-    elif word.startswith("pe"):
-        roots |= _nasal_roots(word[2:])  # agent nouns: pengawas, pengelola
     for prefix in ("me", "di"):
         if word.startswith(prefix):
             for suffix in ("kan", "i", ""):
@@ -378,8 +376,8 @@ def _nasal(prefix: str, root: str) -> str:
         return prefix + "ny" + root[1:]
     if first == "p":
         return prefix + "m" + root[1:]
-    if first in "bf":
-        return prefix + "m" + root
+    if first in "bfv":
+        return prefix + "m" + root  # memverifikasi, not meverifikasi
     return prefix + root
 
 
@@ -390,8 +388,10 @@ def _verbs(root: str, vocab: Counter[str]) -> set[str]:
 
 
 def _nouns(root: str) -> set[str]:
+    """The process noun peN-…-an. Not the agent noun peN-: agent nouns are often words of their own (pendapat is an
+    opinion, not a form of pendapatan; penganggaran is not a form of anggaran)."""
     pen = _nasal("pe", root)
-    return {pen, f"{pen}an"} if pen != "pe" + root else set()  # only a real nasal: pelayanan is its own word
+    return {f"{pen}an"} if pen != "pe" + root else set()  # only a real nasal: pelayanan is its own word
 
 
 def lemma_variants(word: str, vocab: Counter[str]) -> list[str]:

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -55,7 +55,7 @@ MAX_TOKEN_LEN = 40  # longer "words" are noise (base64, hashes) and bloat the te
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-ANALYZER_VERSION = 2  # bump when tokens change: stored analyses of an older version are recomputed
+ANALYZER_VERSION = 3  # bump when tokens change: stored analyses of an older version are recomputed
 
 
 def normalize(text: str) -> str:
@@ -216,9 +216,12 @@ def _ref_keys(text: str) -> list[str]:
 IDENTITY_CHARS = 1500  # a regulation names itself in its heading, at the top of the first page
 
 
-def identity_keys(title: str, description: str, body: str) -> list[str]:
-    """Keys of the regulation a record *is* (from its title, else its first page), ranked above citing records."""
+def identity_keys(title: str, description: str, body: str, file_names: Iterable[str] = ()) -> list[str]:
+    """Keys of the regulation a record *is* (from its title, else its first page, else its description or a file
+    name), ranked above citing records."""
     ref = identity(title, body[:IDENTITY_CHARS]) or (identity(description, "") if description else None)
+    for name in file_names:
+        ref = ref or identity(name, "")
     if ref is None:
         return []
     return [*ref.keys(), identity_kind_key(ref.kind)] if ref.kind else list(ref.keys())

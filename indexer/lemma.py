@@ -13,7 +13,8 @@ Here precision comes first: a word is reduced only when the reduction keeps its 
    ``pendaftaran``): the process or agent noun of a ``meN-`` verb belongs with it.
 2. **Nominal derivations are lemmas of their own**, less their inflection: ``per-…-an`` (``perairan``,
    ``perbankan``, ``peraturan``), ``ke-…-an`` (``keterbukaan``, ``keuangan``), bare ``-an`` (``aturan``,
-   ``laporan``), ``pe-``/``per-`` without a visible nasal (``pelabuhan``, ``pekerja``, ``pelaksanaan``), ``ke-``
+   ``laporan``), ``pe-``/``per-`` without a nasal (``pekerja``, ``petani``; but ``pe-…-an`` before l, m, n, w, y is
+   ``peN-…-an``: ``pelaksanaan`` is ``laksana``), ``ke-``
    (``kedua``) and ``se-`` (``setiap``; ``se-…-nya`` adverbs keep their ``-nya``: ``selanjutnya``). Their meaning is
    rarely the root's: ``peraturan`` (regulation) is not ``atur`` (arrange). Layers stack: ``berkeadilan`` is
    ``ber-`` + ``keadilan``, so its lemma is ``keadilan``; ``pemberdayaan`` is ``peN-…-an`` + ``ber-`` + ``daya``, all
@@ -96,12 +97,15 @@ _EXCEPTIONS: dict[str, str] = {
     "mengalami": "mengalami",  # to undergo: neither alami (natural) nor alam (nature)
     "dialami": "mengalami",
     "ketahui": "tahu",  # the one ke-…-i verb (Sastrawi's exception too)
+    "pelabuhan": "pelabuhan",  # harbour, not labuh (to anchor)
+    "pelayaran": "pelayaran",  # shipping, not layar (sail, screen)
 }
 
 # Roots an analysis may end on: the dictionary, and the exception words (``berpendapat`` → ``pendapat``).
 _KNOWN: frozenset[str] = frozenset(w for w in ROOTS | _EXCEPTIONS.keys() if len(w) >= _MIN_ROOT_LEN)
 
 _VOWELS = frozenset("aiueo")
+_PE_NASAL = frozenset("lmnwy")  # roots before which peN- shows no nasal (not r: perumahan is per-…-an of rumah)
 _VERBAL = frozenset(("meN", "di", "ter", "ber", "peN"))  # prefixes peeled off to reach the lemma
 _VERB_PARENTS = frozenset(("meN", "di", "peN"))  # under these, per-/pe-/ke- belong to the verb (memper-, diketahui)
 # Which prefix may follow which (outer → inner); Nazief–Adriani allow at most three.
@@ -421,6 +425,12 @@ def _menge(r: str, tag: str) -> list[tuple[str, str]]:
 
 def _lemma_of(chain: Chain, root: str, suffix: str) -> str | None:
     """Apply the two-kinds rule to one analysis; None when the affixes cannot go together."""
+    if suffix == "an":
+        # peN- is pe- before l, m, n, w, y (pelaksanaan, pelayanan, penilaian, pewarisan): with -an it is the
+        # process noun of the meN- verb (melaksanakan, melayani, menilai), so it belongs with the verb
+        chain = tuple(
+            ("peN", b) if t == "pe" and b[2:3] in _PE_NASAL and b[3:4] in _VOWELS else (t, b) for t, b in chain
+        )
     tags = [tag for tag, _ in chain]
     verbal: list[bool] = []
     parent: str | None = None

@@ -57,6 +57,9 @@ class IndexDocument:
     kip_category: str | None = None
     unit: str = ""
     file_types: list[str] = field(default_factory=list)
+    # The files' own names: a batch-ingested regulation is often named for what it is (PP_26_Tahun_2002-….pdf),
+    # which identifies it when its title was derived from a damaged first page.
+    file_names: list[str] = field(default_factory=list)
     doc_date: date | None = None
     published_at: datetime | None = None
     security_class: str = "biasa_terbuka"

@@ -125,6 +125,7 @@ def document_for(record: Record, body: str, analyzed: Analyzed | None = None) ->
         kip_category=record.kip_category,
         unit=record.processing_unit,
         file_types=[file_type(f.mime) for f in record.files],
+        file_names=[f.filename for f in record.files],
         doc_date=record.doc_date,
         published_at=record.published_at,
         security_class=record.security_class,

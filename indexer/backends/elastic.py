@@ -257,7 +257,7 @@ def doc_to_source(doc: IndexDocument) -> dict[str, Any]:
         "stems": " ".join(analysis.stem_tokens(text)),
         "title_stems": " ".join(analysis.stem_tokens(doc.title)),
         "codes": _codes_of(doc),
-        "ident": analysis.identity_keys(doc.title, doc.description, doc.body),
+        "ident": analysis.identity_keys(doc.title, doc.description, doc.body, doc.file_names),
         "kip_category": doc.kip_category or None,
         "unit": doc.unit or None,
         "class_top": doc.class_top or None,

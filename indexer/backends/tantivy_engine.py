@@ -124,7 +124,7 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
         codes[analysis.normalize(doc.record_no)] = None
     for code in codes:
         d.add_text("codes", code)
-    for key in analysis.identity_keys(doc.title, doc.description, doc.body):
+    for key in analysis.identity_keys(doc.title, doc.description, doc.body, doc.file_names):
         d.add_text("ident", key)
     if doc.kip_category:
         d.add_text("kip_category", doc.kip_category)

@@ -93,8 +93,10 @@ def test_verbal_affixes_lead_to_the_root(word: str, expected: str) -> None:
         ("laporan", "laporan"),
         ("pelabuhan", "pelabuhan"),
         ("pekerja", "pekerja"),
-        ("pelaksanaan", "pelaksanaan"),  # pe- before l: no visible nasal
-        ("penilaian", "penilaian"),
+        ("pelaksanaan", "laksana"),  # peN- shows no nasal before l: the process noun of melaksanakan
+        ("pelayanan", "layan"),
+        ("penilaian", "nilai"),
+        ("pelayaran", "pelayaran"),
         ("kedua", "kedua"),
         ("keduanya", "kedua"),
         ("setiap", "setiap"),
