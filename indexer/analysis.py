@@ -221,7 +221,10 @@ def identity_keys(title: str, description: str, body: str, file_names: Iterable[
     name), ranked above citing records."""
     ref = identity(title, body[:IDENTITY_CHARS]) or (identity(description, "") if description else None)
     for name in file_names:
-        ref = ref or identity(name, "")
+        if ref is None or not ref.kind:  # none, or one without a type: a file name may say what it is
+            named = identity(name, "")
+            if named is not None and (ref is None or (named.number, named.year) == (ref.number, ref.year)):
+                ref = named
     if ref is None:
         return []
     return [*ref.keys(), identity_kind_key(ref.kind)] if ref.kind else list(ref.keys())
