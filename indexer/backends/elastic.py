@@ -428,15 +428,20 @@ def group_query(group: AnyOf) -> dict[str, Any]:
 
 
 def _proximity(parsed: ParsedQuery) -> list[dict[str, Any]]:
-    """The words as typed next to each other, function words included (see the embedded engine's ``_proximity``)."""
+    """The words as typed next to each other, function words included (see the embedded engine's ``_proximity``):
+    one phrase over the text (the words as typed when they include function words, else within 3 positions), the
+    words as typed in the title, and the content words in order in the title."""
     tokens = parsed.sequence
     if len(tokens) < 2 or len(tokens) > 24 or any(len(g.options) > 1 for g in parsed.must):
         return []
     text = " ".join(tokens)
     content = [t for t in tokens if t not in analysis.STOP_WORDS]
-    out = [_match_phrase("body.exact", text, boost=2.0), _match_phrase("title.exact", text, boost=3.0)]
+    out = [_match_phrase("title.exact", text, boost=3.0)]
+    if len(content) < len(tokens) or len(content) < 2:
+        out.append(_match_phrase("body.exact", text, boost=2.0))
+    else:
+        out.append({"match_phrase": {"body.exact": {"query": " ".join(content), "slop": 3, "boost": 2.0}}})
     if len(content) >= 2:
-        out.append({"match_phrase": {"body.exact": {"query": " ".join(content), "slop": 3}}})
         out.append({"match_phrase": {"title.exact": {"query": " ".join(content), "slop": 8}}})
     return out
 

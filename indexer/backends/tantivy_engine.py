@@ -429,15 +429,16 @@ class TantivyIndex(SearchIndex):
         if len(tokens) < 2 or len(tokens) > MAX_PROXIMITY_TOKENS or any(len(g.options) > 1 for g in parsed.must):
             return []  # (an OR between words: they are alternatives, not a sequence)
         content = [t for t in tokens if t not in analysis.STOP_WORDS]
-        out = [
-            tantivy.Query.boost_query(tantivy.Query.phrase_query(self.schema, "exact", tokens), PHRASE_BOOST),
-            tantivy.Query.boost_query(
-                tantivy.Query.phrase_query(self.schema, "title_exact", tokens), TITLE_PHRASE_BOOST
-            ),
-        ]
+        title_phrase = tantivy.Query.phrase_query(self.schema, "title_exact", tokens)
+        out = [tantivy.Query.boost_query(title_phrase, TITLE_PHRASE_BOOST)]
+        # One phrase over the text, the costliest clause of a query of common words: the words as typed when they
+        # include function words ("bumi dan bangunan"), else the words within a few positions of each other.
+        if len(content) < len(tokens) or len(content) < 2:
+            phrase = tantivy.Query.phrase_query(self.schema, "exact", tokens)
+        else:
+            phrase = tantivy.Query.phrase_query(self.schema, "exact", content, slop=NEAR_SLOP)
+        out.append(tantivy.Query.boost_query(phrase, PHRASE_BOOST))
         if len(content) >= 2:
-            near = tantivy.Query.phrase_query(self.schema, "exact", content, slop=NEAR_SLOP)
-            out.append(tantivy.Query.boost_query(near, NEAR_BOOST))
             # the words in the title in order, with room for what a title puts between them ("Peraturan
             # Pemerintah Nomor 27 Tahun 2002 tentang Pengelolaan …" for "peraturan pemerintah pengelolaan …")
             title = tantivy.Query.phrase_query(self.schema, "title_exact", content, slop=TITLE_SLOP)
@@ -522,9 +523,9 @@ class TantivyIndex(SearchIndex):
         stems = analysis.query_word_stems(token)
         stem_field, exact_field = ("title_stem", "title_exact") if title_only else ("stem", "exact")
         options.append(_terms_query(self.schema, stem_field, list(stems)))
-        options.append(
-            tantivy.Query.boost_query(tantivy.Query.term_query(self.schema, exact_field, token), EXACT_BOOST)
-        )
+        if stems != (token,):  # a word that is its own lemma: its family is the word with particles, no boost needed
+            exact = tantivy.Query.term_query(self.schema, exact_field, token)
+            options.append(tantivy.Query.boost_query(exact, EXACT_BOOST))
         if not title_only:
             title = _terms_query(self.schema, "title_stem", list(stems))
             options.append(tantivy.Query.boost_query(title, TITLE_BOOST))

@@ -246,7 +246,9 @@ def test_function_words_are_optional_and_the_typed_sequence_ranks() -> None:
     assert {"match_phrase": {"body.exact": {"query": "dan", "boost": 0.2}}} in should
     assert {"match_phrase": {"body.exact": {"query": "pajak bumi dan bangunan", "boost": 2.0}}} in should
     assert {"match_phrase": {"title.exact": {"query": "pajak bumi dan bangunan", "boost": 3.0}}} in should
-    assert {"match_phrase": {"body.exact": {"query": "pajak bumi bangunan", "slop": 3}}} in should
+    assert {"match_phrase": {"body.exact": {"query": "pajak bumi bangunan", "slop": 3}}} not in should  # one phrase
+    near = bool_of("pajak bumi bangunan")["should"]
+    assert {"match_phrase": {"body.exact": {"query": "pajak bumi bangunan", "slop": 3, "boost": 2.0}}} in near
     assert {"match_phrase": {"title.exact": {"query": "pajak bumi bangunan", "slop": 8}}} in should
     alone = bool_of("dan")
     assert alone["must"] == [{"match_phrase": {"body.exact": {"query": "dan", "boost": 0.2}}}]
