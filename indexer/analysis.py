@@ -55,7 +55,7 @@ MAX_TOKEN_LEN = 40  # longer "words" are noise (base64, hashes) and bloat the te
 
 
 _COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-ANALYZER_VERSION = 3  # bump when tokens change: stored analyses of an older version are recomputed
+ANALYZER_VERSION = 4  # bump when tokens change: stored analyses of an older version are recomputed
 
 
 def normalize(text: str) -> str:
