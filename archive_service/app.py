@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response
+from flask import Flask, Request, Response, request
 from flask_smorest import Api
 
 from schemas.problems import ProblemSchema
 
+from . import routing
 from .api import problems
 from .api.uploads import ArsipRequest, discard_request_uploads
 from .config import Settings
@@ -24,6 +25,13 @@ class ArsipApi(Api):
         return problems.from_http_exception(error)
 
 
+def _is_private(req: Request) -> bool:
+    """A staff page, or an API answer to a caller who showed a credential (token or staff session)."""
+    if req.blueprint == "staff":
+        return True
+    return req.path.startswith("/api/") and (bool(req.headers.get("Authorization")) or bool(req.cookies))
+
+
 def create_app(
     settings: Settings | None = None, runtime: Runtime | None = None, *, start_index_worker: bool = False
 ) -> Flask:
@@ -35,6 +43,7 @@ def create_app(
     runtime = runtime or Runtime.from_settings(settings)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
     app.request_class = ArsipRequest
+    routing.install(app.url_map)  # before any blueprint: an id beyond 64 bits is a 404, not a driver error
     logging.basicConfig(level=settings.log_level)
     app.config.update(
         MAX_CONTENT_LENGTH=settings.max_request_size,
@@ -79,6 +88,12 @@ def create_app(
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if _is_private(request):
+            # staff pages and authenticated API answers carry what the public must not see: never kept by a
+            # shared office browser's cache or back/forward cache, nor by a proxy
+            if "no-store" not in response.headers.get("Cache-Control", ""):
+                response.headers["Cache-Control"] = "no-store"
+            response.headers.setdefault("Pragma", "no-cache")
         return response
 
     if start_index_worker:

@@ -16,9 +16,7 @@ bp = Blueprint("meta", __name__)
 DOCS_TEMPLATE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8"><title>Arsip API</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-code{background:#f2f2f2;padding:0 .2rem}h2{border-bottom:1px solid #ccc}.m{font-weight:bold;display:inline-block;
-min-width:4.5rem}</style></head>
+<link rel="stylesheet" href="/static/css/api-docs.css"></head>
 <body><h1>{{ spec.info.title }} {{ spec.info.version }}</h1>
 <p>Dokumen OpenAPI 3 / OpenAPI 3 document: <a href="{{ json_url }}"><code>{{ json_url }}</code></a>.
 Autentikasi / Authentication: <code>Authorization: Bearer arsip_…</code> (<code>arsip token create</code>).
@@ -39,11 +37,15 @@ def healthz() -> tuple[dict[str, str], int]:
 
 
 @bp.get("/api/docs")
-def api_docs() -> str:
+def api_docs() -> tuple[str, int, dict[str, str]]:
+    """The docs page, under the same Content-Security-Policy as every page (its style is a static file)."""
+    from ..web import CSP
+
     api = current_app.extensions["arsip_api"]
-    return render_template_string(
+    body = render_template_string(
         DOCS_TEMPLATE,
         spec=api.spec.to_dict(),
         json_url="/api/openapi.json",
         methods={"get", "post", "put", "patch", "delete"},
     )
+    return body, 200, {"Content-Security-Policy": CSP}
