@@ -23,36 +23,12 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from indexer.extract import extract_file
+from indexer.extract.pdf import first_pages_text
 from indexer.mime import sniff_path
 from indexer.titles import derive_title
 
 DEFAULT_CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 TENTANG = re.compile(r"\bTENTANG\b\s*:?\s*([A-Za-z][\w-]*)")
-
-
-def first_pages_pdfium(path: Path, pages: int = 2) -> str:
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    from indexer.extract.pdf import _page_text
-    from indexer.extract.text import clean_text
-
-    try:
-        pdf = pdfium.PdfDocument(str(path))
-    except pdfium.PdfiumError:
-        return ""
-    try:
-        texts = []
-        for index in range(min(pages, len(pdf))):
-            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
-            if page:
-                try:
-                    texts.append(clean_text(_page_text(page)))
-                finally:
-                    pdfium_c.FPDF_ClosePage(page)
-        return "\n\n".join(texts)
-    finally:
-        pdf.close()
 
 
 def first_pages_pdftotext(path: Path) -> str:
@@ -62,7 +38,7 @@ def first_pages_pdftotext(path: Path) -> str:
 
 def text_of(path: Path, use_pdftotext: bool) -> str:
     if path.suffix.lower() == ".pdf":
-        return first_pages_pdftotext(path) if use_pdftotext else first_pages_pdfium(path)
+        return first_pages_pdftotext(path) if use_pdftotext else first_pages_text(path)
     return extract_file(path, sniff_path(path), ocr=False).text[:8000]
 
 

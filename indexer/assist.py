@@ -35,14 +35,11 @@ def relax(parsed: ParsedQuery, count: Callable[[AnyOf], int]) -> Relaxed | None:
         blocked = [min(range(len(counts)), key=lambda i: (counts[i], -i))]
     if len(blocked) >= len(parsed.must):
         return None
-    query = parsed
     words = parsed.words()
-    for i in sorted(blocked, reverse=True):
-        query = query.without(i)
-    return Relaxed(query, [words[i] for i in blocked])
+    return Relaxed(parsed.without(set(blocked)), [words[i] for i in blocked])
 
 
-def suggestion(text: str, parsed: ParsedQuery, unknown: list[str], best: dict[str, str]) -> str | None:
+def suggestion(text: str, unknown: list[str], best: dict[str, str]) -> str | None:
     """The typed query with each word no visible record holds replaced by its likeliest visible neighbour.
 
     Replaces words in the original text (case-insensitively, whole words), so the suggestion reads as typed."""
@@ -53,7 +50,7 @@ def suggestion(text: str, parsed: ParsedQuery, unknown: list[str], best: dict[st
         if not repl:
             continue
         pattern = re.compile(rf"(?<![^\W_]){re.escape(word)}(?![^\W_])", re.IGNORECASE)
-        new = pattern.sub(repl, out) if pattern.search(out) else out
+        new = pattern.sub(repl, out)
         if new == out:  # the typed form differs from the normalised one (accents): rebuild from the word list
             new = " ".join(repl if normalize(w) == word else w for w in out.split())
         changed = changed or new != out

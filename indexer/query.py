@@ -93,9 +93,9 @@ class ParsedQuery:
         """The typed text of every required clause, in order (what a "without this word" message names)."""
         return [" OR ".join(_leaf_text(leaf) for leaf in group.options) for group in self.must]
 
-    def without(self, index: int) -> ParsedQuery:
-        """The same query without required clause ``index`` (zero-result relaxation)."""
-        must = [g for i, g in enumerate(self.must) if i != index]
+    def without(self, indexes: set[int]) -> ParsedQuery:
+        """The same query without the required clauses at ``indexes`` (zero-result relaxation)."""
+        must = [g for i, g in enumerate(self.must) if i not in indexes]
         return ParsedQuery(
             must, list(self.must_not), list(self.optional), list(self.sequence), list(self.kinds), self.fallback
         )

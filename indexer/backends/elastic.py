@@ -906,15 +906,15 @@ class ElasticsearchIndex(SearchIndex):
         result, aggregations = self._search(request, build_search_body(request, parsed))
         counts = parse_typed_counts(aggregations)
         unknown = [w for w in typed_words(parsed) if w in counts and counts[w] == 0]
-        if unknown:
-            result.suggestion = assist.suggestion(request.query, parsed, unknown, self._neighbours(request, unknown))
-        if request.relax and result.total == 0 and len(parsed.must) >= 2:
+        suggestion = assist.suggestion(request.query, unknown, self._neighbours(request, unknown)) if unknown else None
+        if request.relax and result.total == 0:
             relaxed = assist.relax(parsed, lambda group: self._count(request, group_query(group)))
             if relaxed is not None:
                 again, _ = self._search(request, build_search_body(request, relaxed.query))
                 if again.total:
-                    again.suggestion, again.relaxed = result.suggestion, relaxed.dropped
+                    again.relaxed = relaxed.dropped
                     result = again
+        result.suggestion = suggestion
         return result
 
     def _search(self, request: SearchRequest, body: dict[str, Any]) -> tuple[SearchResult, Mapping[str, Any] | None]:

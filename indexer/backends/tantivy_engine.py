@@ -323,18 +323,15 @@ class TantivyIndex(SearchIndex):
         ctx = _QueryContext(self.schema, searcher, self._constraints(request))
         query = self._build_query(parsed, ctx)
         result = self._run(searcher, query, request, parsed)
-        if result.total == 0 and parsed.must:
-            result.suggestion = assist.suggestion(request.query, parsed, ctx.unknown_words, ctx.best_variant)
-            relaxed = assist.relax(parsed, lambda group: ctx.count(self._any_of(group, ctx))) if request.relax else None
+        suggestion = assist.suggestion(request.query, ctx.unknown_words, ctx.best_variant)
+        if request.relax and result.total == 0:
+            relaxed = assist.relax(parsed, lambda group: ctx.count(self._any_of(group, ctx)))
             if relaxed is not None:
-                query = self._build_query(relaxed.query, ctx)
-                relaxed_result = self._run(searcher, query, request, relaxed.query)
-                if relaxed_result.total:
-                    relaxed_result.suggestion = result.suggestion
-                    relaxed_result.relaxed = relaxed.dropped
-                    result = relaxed_result
-        elif ctx.unknown_words:
-            result.suggestion = assist.suggestion(request.query, parsed, ctx.unknown_words, ctx.best_variant)
+                again = self._run(searcher, self._build_query(relaxed.query, ctx), request, relaxed.query)
+                if again.total:
+                    again.relaxed = relaxed.dropped
+                    result = again
+        result.suggestion = suggestion
         result.took_ms = (time.perf_counter() - started) * 1000
         result.fallback = parsed.fallback
         return result

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from indexer.extract.pdf import first_pages_text
 from indexer.titles import MAX_TITLE, derive_title
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
@@ -266,30 +267,6 @@ def test_only_the_first_pages_are_read() -> None:
 
 
 # ---- the real corpus ----------------------------------------------------------------------------------------------
-def _first_pages(path: Path, pages: int = 2) -> str:
-    """The first pages' text as the index worker's extractor reads it (pdfium, cleaned the same way)."""
-    import pypdfium2 as pdfium
-    import pypdfium2.raw as pdfium_c
-
-    from indexer.extract.pdf import _page_text
-    from indexer.extract.text import clean_text
-
-    pdf = pdfium.PdfDocument(str(path))
-    try:
-        texts = []
-        for index in range(min(pages, len(pdf))):
-            page = pdfium_c.FPDF_LoadPage(pdf.raw, index)
-            if not page:
-                continue
-            try:
-                texts.append(clean_text(_page_text(page)))
-            finally:
-                pdfium_c.FPDF_ClosePage(page)
-        return "\n\n".join(texts)
-    finally:
-        pdf.close()
-
-
 @pytest.mark.corpus
 def test_corpus_laws_get_their_tentang_subject() -> None:
     """At least 90 % of the laws in ``uu/`` get a title containing the first word of their TENTANG subject."""
@@ -299,7 +276,7 @@ def test_corpus_laws_get_their_tentang_subject() -> None:
     files = sorted(folder.glob("*.pdf"))
     hits, misses = 0, []
     for path in files:
-        text = _first_pages(path)
+        text = first_pages_text(path)
         expected = re.search(r"\bTENTANG\b\s*:?\s*([A-Za-z][\w-]*)", text)
         title = derive_title(text, path.name)
         if expected and title and expected.group(1).lower() in title.lower():

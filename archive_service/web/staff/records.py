@@ -293,6 +293,13 @@ def action_payload(form: MultiDict[str, str], transition: Transition) -> dict[st
     return body
 
 
+def _failure_text(err: ArsipError) -> str:
+    """What a failed action on a record page says: a stale page gets the one advice that helps."""
+    if err.code == "stale-version":
+        return _("Arsip ini sudah diubah orang lain; periksa keadaannya sekarang lalu ulangi.")
+    return error_text(err)
+
+
 @bp.post("/arsip/<int:record_id>/aksi")
 @login_required
 def action(record_id: int) -> Response | tuple[str, int]:
@@ -307,9 +314,7 @@ def action(record_id: int) -> Response | tuple[str, int]:
     except ArsipError as err:
         if err.status == 404:
             return error_page(err)
-        message = error_text(err)
-        if err.status == 409 and err.code == "stale-version":
-            message = _("Arsip ini sudah diubah orang lain; periksa keadaannya sekarang lalu ulangi.")
+        message = _failure_text(err)
         return record_page(
             record_id,
             err.status,
@@ -337,9 +342,7 @@ def use_proposed_title(record_id: int) -> Response | tuple[str, int]:
     except ArsipError as err:
         if err.status == 404:
             return error_page(err)
-        message = error_text(err)
-        if err.code == "stale-version":
-            message = _("Arsip ini sudah diubah orang lain; periksa keadaannya sekarang lalu ulangi.")
+        message = _failure_text(err)
         return record_page(record_id, err.status, error=message, failed_action="judul_usulan")
     flash(_("Judul arsip diganti dengan judul usulan.") if changed else _("Judul usulan sudah dipakai."))
     return redirect(url_for("staff.record", record_id=record_id))
@@ -354,9 +357,7 @@ def add_files(record_id: int) -> Response | tuple[str, int]:
     except ArsipError as err:
         if err.status == 404:
             return error_page(err)
-        message = error_text(err)
-        if err.code == "stale-version":
-            message = _("Arsip ini sudah diubah orang lain; periksa keadaannya sekarang lalu ulangi.")
+        message = _failure_text(err)
         return record_page(
             record_id, err.status, error=message, failed_action="tambah_berkas", errors=field_errors(err, ("files",))
         )
