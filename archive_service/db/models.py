@@ -58,11 +58,40 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     deleted_at: Mapped[datetime | None] = mapped_column()
-    # Web sign-in lockout: failures since the last success, and until when sign-in is refused.
+    # Unused since migration 0012: the per-account lockout they held told which names exist and let anyone lock an
+    # account out. Sign-in throttling is in ``sign_in_throttles`` (services/web_auth.py); the columns stay unread.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class WebSession(Base):
+    """A signed-in browser of the staff workspace (services/web_sessions.py). The cookie holds a random id; only
+    its SHA-256 is stored, so a copy of this table signs no one in. Deleting the row ends the session at once."""
+
+    __tablename__ = "web_sessions"
+
+    id_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # When the session ends unless used again (idle lifetime, moved forward as the browser is used).
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class SignInThrottle(Base):
+    """Failed web sign-ins of one (normalised username, client address), whether or not the name is an account
+    (services/web_auth.py). The name is stored as its SHA-256, so a password typed into the name field is not kept
+    in clear."""
+
+    __tablename__ = "sign_in_throttles"
+
+    username_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column()
 
 
 class SavedSearch(Base):
@@ -176,6 +205,10 @@ class Record(Base):
     step_started_at: Mapped[datetime | None] = mapped_column()
     step_due_at: Mapped[datetime | None] = mapped_column(index=True)
     published_at: Mapped[datetime | None] = mapped_column()
+    # The last approved public version (services/public_versions.py): the record version the PPID determined and
+    # the secretariat published, and its public fields and file ids. NULL when nothing is public.
+    public_version: Mapped[int | None] = mapped_column(Integer)
+    public_snapshot: Mapped[dict[str, Any] | None] = mapped_column(JSONType)
 
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,11 +2,13 @@
 
 Passwords are hashed with argon2id (argon2-cffi defaults). API tokens are ``arsip_<43 url-safe chars>``; only
 their SHA-256 is stored and the secret is shown once. A deleted or deactivated user's tokens stop working at
-once because authentication joins the user row on every request.
+once because authentication joins the user row on every request; its staff web sessions are deleted
+(``web_sessions.end_all``).
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
@@ -26,7 +28,7 @@ from ..db.types import utcnow
 from ..errors import AuthenticationRequired, Conflict, NotFound, PermissionDenied, ValidationFailed
 from ..permissions import role_may
 from ..runtime import Runtime
-from . import audit
+from . import audit, web_sessions
 from .actor import SYSTEM, Actor
 from .passwords import hasher
 
@@ -95,6 +97,7 @@ def delete_user(rt: Runtime, actor: Actor, username: str) -> None:
         user.deleted_at = utcnow()
         for token in user_tokens(session, user.id):
             token.revoked_at = token.revoked_at or utcnow()
+        web_sessions.end_all(session, user.id)  # signed out of the staff workspace at once
         audit.append(
             session,
             actor,
@@ -123,18 +126,26 @@ def list_users(rt: Runtime, actor: Actor) -> list[User]:
         return list(session.execute(select(User).where(User.deleted_at.is_(None)).order_by(User.username)).scalars())
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, made once per process with the current parameters: checking a name that is no
+    (active) account verifies against it, so it costs the same time as checking a real account."""
+    return hasher().hash(secrets.token_urlsafe(32))
+
+
 def check_password(rt: Runtime, username: str, password: str) -> Actor:
-    """Log in with a password; the same message for an unknown user and a wrong password."""
+    """Log in with a password; the same message, and the same work, for an unknown user and a wrong password."""
+    dummy = _dummy_hash()  # made by the first check of the process, whatever the name
     with rt.db.read() as session:
         user = _user_named(session, username)
     bad = AuthenticationRequired("Nama pengguna atau kata sandi salah.", "Wrong username or password.")
-    if user is None or not user.is_active:
-        hasher().hash(password)  # spend the same time as a real check
-        raise bad
+    live = user is not None and user.is_active and user.deleted_at is None
     try:
-        hasher().verify(user.password_hash, password)
+        hasher().verify(user.password_hash if live and user is not None else dummy, password)
     except (VerificationError, InvalidHashError) as exc:
         raise bad from exc
+    if not live or user is None:
+        raise bad  # unreachable in practice: the dummy hash matches no password
     return actor_for(user)
 
 

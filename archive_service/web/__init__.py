@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask, Response, request
 
 from ..runtime import Runtime
+from ..services import web_sessions
 from . import csrf, i18n, secrets
 
 WEB_BLUEPRINTS = frozenset({"public", "staff"})
@@ -30,7 +31,7 @@ def init_web(app: Flask, runtime: Runtime) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.public_base_url.startswith("https://"),
         SESSION_COOKIE_NAME="arsip_session",
-        PERMANENT_SESSION_LIFETIME=8 * 3600,
+        PERMANENT_SESSION_LIFETIME=web_sessions.IDLE_LIFETIME,  # enforced server-side too (services.web_sessions)
     )
     i18n.init(app, runtime)
     csrf.init(app)

@@ -1,15 +1,16 @@
 """The staff workspace (``/staf``, login required): one blueprint, views split by concern into modules.
 
-Who is signed in lives in the Flask session (signed cookie; HttpOnly, SameSite=Lax, Secure behind HTTPS): only the
-user id and a stamp of the password hash, so changing the password or deleting the user ends every session. Each
-request reloads the user, and views call the same services as the API with that user's ``Actor``: permissions
-are checked in the services, never in templates (templates only hide what the services would refuse anyway).
+Who is signed in is a server-side session (``services.web_sessions``): the Flask cookie (signed; HttpOnly,
+SameSite=Lax, Secure behind HTTPS) carries only a random session id, and each request looks up its row and the user.
+A missing or expired row, or a user no longer active, signs the browser out; signing out, a password change and
+deleting the user delete rows, so even a copied cookie stops working at once. Views call the same services as the API
+with that user's ``Actor``: permissions are checked in the services, never in templates (templates only hide what
+the services would refuse anyway).
 """
 
 from __future__ import annotations
 
 import functools
-import hashlib
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -18,6 +19,7 @@ from flask import Blueprint, current_app, g, redirect, request, session, url_for
 from ...db import User
 from ...permissions import role_may
 from ...runtime import Runtime
+from ...services import web_sessions
 from ...services.actor import Actor
 from ...services.auth import actor_for
 
@@ -29,33 +31,38 @@ def rt() -> Runtime:
     return current_app.extensions["arsip"]
 
 
-def password_stamp(user: User) -> str:
-    """A short digest of the password hash: a session made before a password change no longer matches."""
-    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
+SESSION_KEY = "sid"
 
 
 def sign_in(user: User) -> None:
-    session.clear()  # a fresh session (and CSRF token) at every login: no session fixation
-    session["uid"] = user.id
-    session["stamp"] = password_stamp(user)
+    """Give this browser a new session of ``user`` (at sign-in, and after its own password change). The id is
+    always new and the session the browser held ends: no session fixation."""
+    previous = session.get(SESSION_KEY)
+    session.clear()  # a fresh Flask session (and CSRF token) too
+    session[SESSION_KEY] = web_sessions.start(rt(), user.id, replacing=previous)
     session.permanent = True
+    g.pop("staff_actor", None)
+
+
+def sign_out() -> None:
+    """End this browser's session (its row goes, so a copy of the cookie is refused too) and forget the cookie."""
+    web_sessions.end(rt(), session.get(SESSION_KEY))
+    session.clear()
+    g.pop("staff_actor", None)
 
 
 def current_staff() -> Actor | None:
-    """The signed-in user as an ``Actor``, or None (reloaded once per request)."""
+    """The signed-in user as an ``Actor``, or None (looked up once per request)."""
     if "staff_actor" in g:
         return g.staff_actor
     actor = None
-    uid = session.get("uid")
-    if uid is not None:
-        with rt().db.read() as db:
-            user = db.get(User, uid)
-            live = user is not None and user.is_active and user.deleted_at is None
-            if live and session.get("stamp") == password_stamp(user):
-                actor = actor_for(user)
-                g.staff_user = user
-    if actor is None and uid is not None:
-        session.clear()
+    session_id = session.get(SESSION_KEY)
+    if session_id is not None:
+        user = web_sessions.resolve(rt(), session_id)
+        if user is not None:
+            actor = actor_for(user)
+        else:
+            session.clear()  # ended, expired or the account is gone: this browser is signed out
     g.staff_actor = actor
     return actor
 

@@ -1,15 +1,16 @@
 """Sign in, sign out and change the password in the staff workspace.
 
-Two brakes on guessing: a per-address rate limit on the sign-in POST (in-process, like the public search), and
-a lockout per account after repeated failures (``services.web_auth``). Both answer 429 with a message that never
-says whether the username exists.
+Two brakes on guessing: a per-address rate limit on the sign-in POST (in-process, like the public search), and a
+backoff per (username, address) after repeated failures, counted in the database (``services.web_auth``). Both
+answer 429 with ``Retry-After`` and a message that never says whether the username exists. Sessions are server-side
+(``services.web_sessions``): signing in starts a new one, signing out deletes it.
 """
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
@@ -17,7 +18,7 @@ from ...db import User
 from ...errors import ArsipError, AuthenticationRequired, TooManyRequests
 from ...ratelimit import RateLimiter, app_limiter
 from ...services.web_auth import SignInLocked, change_password, sign_in_password
-from . import actor, bp, current_staff, login_required, rt, sign_in
+from . import actor, bp, current_staff, login_required, rt, sign_in, sign_out
 from .messages import error_text, field_errors
 
 LOGIN_RATE_PER_MINUTE = 20
@@ -58,21 +59,22 @@ def login() -> str | Response | tuple[str, int]:
         return Response(page, status, headers={"Retry-After": str(err.retry_after)}, mimetype="text/html")
     try:
         who = sign_in_password(rt(), username, password, client=client)
-    except SignInLocked:
-        return _login_page(_("Terlalu banyak percobaan masuk yang gagal; coba lagi nanti."), 429, username)
+    except SignInLocked as err:
+        page, status = _login_page(_("Terlalu banyak percobaan masuk yang gagal; coba lagi nanti."), 429, username)
+        return Response(page, status, headers={"Retry-After": str(err.retry_after)}, mimetype="text/html")
     except AuthenticationRequired:
         return _login_page(_("Nama pengguna atau kata sandi salah."), 401, username)
     with rt().db.read() as db:
         user = db.get(User, who.user_id)
-        assert user is not None
-        sign_in(user)
+    assert user is not None
+    sign_in(user)
     flash(_("Selamat datang, %(name)s.", name=user.full_name))
     return redirect(_safe_next(request.form.get("next")))
 
 
 @bp.post("/keluar")
 def logout() -> Response:
-    session.clear()
+    sign_out()
     flash(_("Anda telah keluar."))
     return redirect(url_for("staff.login"))
 
@@ -80,7 +82,7 @@ def logout() -> Response:
 @bp.route("/sandi", methods=["GET", "POST"])
 @login_required
 def password() -> str | Response | tuple[str, int]:
-    """Change one's own password; this session is re-stamped, every other session of the user ends."""
+    """Change one's own password; every session of the user ends, and this browser gets a new one."""
     if request.method == "GET":
         return render_template("staff/password.html", errors={})
     try:

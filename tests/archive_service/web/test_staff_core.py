@@ -1,4 +1,4 @@
-"""The core of the staff workspace: sign-in (lockout, rate limit, password change), home, intake, record page."""
+"""The core of the staff workspace: sign-in (backoff, rate limit, password change), home, intake, record page."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 
 from archive_service.db import AuditEvent, ConsequenceTest, Record, User
+from archive_service.db.models import SignInThrottle
 from archive_service.db.types import utcnow
 from archive_service.ratelimit import RateLimiter
-from archive_service.services import jra, records, workflow
+from archive_service.services import jra, records, web_auth, workflow
 from archive_service.services.actor import SYSTEM
 from archive_service.services.uploads import Upload
 from archive_service.storage import stage_stream
@@ -140,26 +141,31 @@ def test_login_success_and_failure(client, accounts) -> None:
     assert home.status_code == 200 and "Pekerjaan saya" in home.get_data(as_text=True)
 
 
-def test_lockout_after_five_failures_refuses_even_the_right_password(app, client, rt, accounts) -> None:
+def test_backoff_after_five_failures_refuses_even_the_right_password(app, client, rt, accounts, monkeypatch) -> None:
+    clock = [utcnow()]
+    monkeypatch.setattr(web_auth, "utcnow", lambda: clock[0])
     statuses = [login(client, "sekretariat", WRONG).status_code for _ in range(5)]
     assert statuses == [401, 401, 401, 401, 429]
-    locked = login(client, "sekretariat")
-    assert locked.status_code == 429 and "Terlalu banyak percobaan masuk" in locked.get_data(as_text=True)
+    blocked = login(client, "sekretariat")
+    assert blocked.status_code == 429 and "Terlalu banyak percobaan masuk" in blocked.get_data(as_text=True)
+    assert blocked.headers["Retry-After"] == "1"
     assert client.get("/staf/").status_code == 302
     with rt.db.read() as session:
         events = session.execute(select(AuditEvent).where(AuditEvent.action == "user.login_locked")).scalars().all()
         assert [e.entity_id for e in events] == [str(accounts["sekretariat"].actor.user_id)]
-    # An unknown name answers exactly the same way, so the lock does not reveal which names exist.
+    # An unknown name answers exactly the same way, so the backoff does not reveal which names exist.
     assert [login(client, "tidak.ada", WRONG).status_code for _ in range(5)] == [401, 401, 401, 401, 429]
     assert login(client, "tidak.ada", WRONG).status_code == 429
-    # Once the lock has run out, the right password works and the count starts again.
-    with rt.db.write() as session:
-        session.execute(update(User).where(User.username == "sekretariat").values(locked_until=utcnow() - timedelta(1)))
-    assert login(client, "sekretariat", WRONG).status_code == 401
+    # Each further failure doubles the window; once it has run out, the right password works and the count ends.
+    clock[0] += timedelta(seconds=1)
+    doubled = login(client, "sekretariat", WRONG)
+    assert doubled.status_code == 429 and doubled.headers["Retry-After"] == "2"
+    clock[0] += timedelta(seconds=2)
     assert login(client, "sekretariat").status_code == 302
     with rt.db.read() as session:
+        assert session.get(SignInThrottle, web_auth._key("sekretariat", "127.0.0.1")) is None
         user = session.execute(select(User).where(User.username == "sekretariat")).scalar_one()
-        assert user.failed_logins == 0 and user.locked_until is None
+        assert user.failed_logins == 0 and user.locked_until is None  # the old lockout columns are not used
 
 
 def test_login_rate_limit_per_address(app, client, accounts) -> None:
@@ -210,7 +216,7 @@ def test_password_change_ends_other_sessions(app, accounts, staff) -> None:
         data=form | {"new_password_repeat": form["new_password"], "csrf_token": token(mine, "/staf/sandi")},
     )
     assert changed.status_code == 302
-    assert mine.get("/staf/").status_code == 200  # this session was re-stamped
+    assert mine.get("/staf/").status_code == 200  # this browser got a new session
     assert other.get("/staf/").status_code == 302  # the other one ended
     fresh = app.test_client()
     assert login(fresh, "arsiparis").status_code == 401
