@@ -201,7 +201,9 @@ class HoldSchema(BaseSchema):
     released_at = DateTime(allow_none=True)
     release_reason = String(allow_none=True)
     in_force = Boolean()
+    # Only the records the reader may read, and their number (never the total: archive_service.services.holds).
     record_ids = List(Integer())
+    record_count = Integer()
 
 
 class RecordHoldSchema(BaseSchema):
@@ -246,12 +248,16 @@ class ConsiderationOutSchema(BaseSchema):
 
 
 class BatchItemSchema(BaseSchema):
-    record_id = Integer()
+    """A line of a batch; a line whose record the reader may not read is ``redacted``: no record id, its row keeps
+    only its number and codes (``archive_service.services.access.redacted_line``)."""
+
+    record_id = Integer(allow_none=True)
     position = Integer()
     row = Dict()
     excluded = Boolean()
     excluded_reason = String(allow_none=True)
     outcome = Dict()
+    redacted = Boolean()
 
 
 class BatchSchema(BaseSchema):

@@ -1,6 +1,8 @@
 """``/api/v1/retention``: JRA versions, a record's retention, holds, due lists and disposition batches.
 
-Thin views: each parses the request, calls one service function and renders the result. Changes to a record
+Thin views: each parses the request, calls one service function and renders the result. A batch comes from
+``disposition.get_batch`` as the reader may see it: a line whose record the reader may not read is redacted there
+(``access.redacted_line``), and a hold covering no record the reader may read is absent (``holds``). Changes to a record
 (trigger, override, re-appraisal) need ``If-Match`` with the record's version, like every record change; batch
 stages take ``If-Match`` with the batch's version when sent (409 when stale).
 """
@@ -43,7 +45,7 @@ from schemas.retention import (
 from schemas.validators import OneOf
 
 from ..downloads import file_response
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..services import disposition, holds, jra, retention, retention_due
 from ..services.auth import validation_failed
 from .records import _if_match, _with_etag, optional_if_match
@@ -368,10 +370,9 @@ class BatchPackage(MethodView):
     @endpoint_action("disposition.read")
     @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/x-tar")
     def get(self, batch_id: int) -> Response:
-        """Unduh paket BagIt penyerahan (tar) / Download the BagIt transfer package (tar)."""
-        batch = disposition.get_batch(runtime(), current_actor(), batch_id)
-        if not batch.package_sha256:
-            raise NotFound("Berkas ini tidak memiliki paket.", "This batch has no package.")
+        """Unduh paket BagIt penyerahan (tar); hanya bila semua arsipnya boleh dibaca / Download the BagIt transfer
+        package (tar), only when the reader may read every record in it."""
+        batch = disposition.package_of(runtime(), current_actor(), batch_id)  # 403 unless every record is readable
         stream = runtime().blobs.open(batch.package_sha256)
         name = batch.no.replace("/", "-") + ".tar"
         response = file_response(stream, filename=name, mime="application/x-tar", size=batch.package_size or 0)

@@ -3,9 +3,10 @@ acara* (pemusnahan, pemindahan, penyerahan), each with its *daftar arsip*, built
 
 Everything comes from the batch: the rows of the list as they were frozen at proposal (so a destroyed record's
 tombstone still yields its line), the panel's considerations, the approval letter and the berita acara data entered
-at execution. Nothing is typed twice. Reading follows ``services.disposition.get_batch`` (``disposition.read``); on
-top, a row whose record the reader is not cleared for (security class, then or now) keeps its line and its code but
-not its description, so a document never shows more than the records screens would.
+at execution. Nothing is typed twice. Reading goes through ``services.disposition.get_batch`` (``disposition.read``),
+which applies the one access rule (``services.access``): a row whose record the reader may not read (the record
+today or its copy as proposed) comes redacted and keeps its line, number and code but not its description, period,
+quantity, files or notes, so a document never shows more than the records screens would.
 
 Which document exists when: the usul musnah list from the proposal on (any stage, with the panel's exclusions noted,
 not dropped: the list the panel appraised is the evidence); a berita acara only once its batch is executed
@@ -30,12 +31,12 @@ from schemas.enums import (
     label_id,
 )
 
-from ..db import DispositionBatch, DispositionItem, JraClass, Record, User, WorkUnit
+from ..db import JraClass, Record, User, WorkUnit
 from ..errors import Conflict, ValidationFailed
-from ..permissions import classes_visible_to
 from ..runtime import Runtime
 from ..services import disposition
 from ..services.actor import Actor
+from ..services.disposition import BatchLine, BatchView
 from .model import Column, Document, Fields, Paragraph, Signature, Table
 from .period import MONTHS_ID, date_id
 from .registry import ReportParams, report
@@ -128,17 +129,18 @@ def _filesize(size: int | None) -> str:
 
 # ---- loading the batch ---------------------------------------------------------------------------------------------
 class _Batch:
-    """A batch with what its documents need besides it: people's names, units, JRA periods, clearance."""
+    """A batch (as the reader may see it) with what its documents need besides it: people's names, units, JRA
+    periods."""
 
     def __init__(self, rt: Runtime, actor: Actor, batch_id: int) -> None:
-        self.batch: DispositionBatch = disposition.get_batch(rt, actor, batch_id)  # disposition.read, 404
+        self.batch: BatchView = disposition.get_batch(rt, actor, batch_id)  # disposition.read, 404, redacted lines
         self.rule = KIND_RULES[DispositionKind(self.batch.kind)]
-        ids = [item.record_id for item in self.batch.items]
+        ids = [item.record_id for item in self.batch.items if item.record_id is not None]
         users = {self.batch.proposed_by, self.batch.panel_concluded_by, self.batch.approved_by}
         users |= {c.member for c in self.batch.considerations}
         with rt.db.read() as session:
             found = session.execute(
-                select(Record.id, Record.security_class, JraClass.active, JraClass.inactive)
+                select(Record.id, JraClass.active, JraClass.inactive)
                 .outerjoin(JraClass, JraClass.id == Record.jra_class_id)
                 .where(Record.id.in_(ids))
             ).all()
@@ -146,26 +148,22 @@ class _Batch:
                 session.execute(select(User.username, User.full_name).where(User.username.in_(users - {None}))).all()
             )
             self.units = dict(session.execute(select(WorkUnit.code, WorkUnit.name)).all())
-        self.security = {rid: sec for rid, sec, _a, _i in found}
-        self.periods = {rid: (active, inactive) for rid, _s, active, inactive in found}
-        self.cleared = None if actor.is_system else set(classes_visible_to(actor.role))
-        self.record_no = {item.record_id: item.row.get("record_no") or str(item.record_id) for item in self.batch.items}
+        self.periods = {rid: (active, inactive) for rid, active, inactive in found}
+        self.record_no = {
+            item.record_id: item.row.get("record_no") or str(item.record_id)
+            for item in self.batch.items
+            if item.record_id is not None
+        }
 
     def person(self, username: str | None) -> str | None:
         return self.names.get(username, username) if username else None
-
-    def hidden(self, item: DispositionItem) -> bool:
-        if self.cleared is None:
-            return False
-        classes = {item.row.get("security_class"), self.security.get(item.record_id)} - {None}
-        return any(str(cls) not in self.cleared for cls in classes)
 
     def unit_name(self, code: str | None) -> str:
         if not code:
             return "beberapa unit pengolah"
         return self.units.get(code, code)
 
-    def executed_items(self) -> list[DispositionItem]:
+    def executed_items(self) -> list[BatchLine]:
         return [item for item in self.batch.items if not item.excluded]
 
 
@@ -190,8 +188,10 @@ def _load(rt: Runtime, actor: Actor, params: ReportParams, kind: DispositionKind
 
 
 # ---- the daftar arsip ----------------------------------------------------------------------------------------------
-def _retention_text(loaded: _Batch, item: DispositionItem) -> str:
-    active, inactive = loaded.periods.get(item.record_id, (None, None))
+def _retention_text(loaded: _Batch, item: BatchLine) -> str:
+    if item.redacted:
+        return ""
+    active, inactive = loaded.periods.get(item.record_id, (None, None)) if item.record_id else (None, None)
     if active is None or inactive is None:
         total = item.row.get("retention_total_years")
         return f"{total} tahun (total)" if total is not None else ""
@@ -202,45 +202,47 @@ def _retention_text(loaded: _Batch, item: DispositionItem) -> str:
     return f"{one(active)} / {one(inactive)}"
 
 
-def _quantity(row: dict[str, Any]) -> str:
+def _quantity(item: BatchLine) -> str:
+    row = item.row
+    if item.redacted:
+        return ""
     if row.get("quantity"):
         return f"{row['quantity']} {row.get('quantity_unit') or ''}".strip()
     files = len(row.get("files") or [])
     return f"{files} berkas digital" if files else "1 berkas"
 
 
-def _description(loaded: _Batch, item: DispositionItem) -> str:
+def _description(item: BatchLine) -> str:
     row = item.row
-    if loaded.hidden(item):
+    if item.redacted:
         return HIDDEN_TEXT
     title, text = (row.get("title") or "").strip(), (row.get("description") or "").strip()
     return f"{title}. {text}" if text and text != title else title
 
 
-def _daftar_row(loaded: _Batch, no: int, item: DispositionItem, note: str) -> list[Any]:
+def _daftar_row(loaded: _Batch, no: int, item: BatchLine, note: str) -> list[Any]:
     row = item.row
+    record_no = row.get("record_no") or (str(item.record_id) if item.record_id is not None else "-")
     return [
         no,
         row.get("classification_code") or "",
-        _description(loaded, item),
+        _description(item),
         row.get("period") or "",
         _label(DevelopmentLevel, row.get("development_level"), ""),
-        _quantity(row),
+        _quantity(item),
         _retention_text(loaded, item),
-        f"No. arsip {loaded.record_no[item.record_id]}; {note}"
-        if note
-        else f"No. arsip {loaded.record_no[item.record_id]}",
+        f"No. arsip {record_no}; {note}" if note else f"No. arsip {record_no}",
     ]
 
 
-def _daftar(loaded: _Batch, items: list[DispositionItem], title: str, note_of: Any) -> Table:
+def _daftar(loaded: _Batch, items: list[BatchLine], title: str, note_of: Any) -> Table:
     rows = [_daftar_row(loaded, no, item, note_of(item)) for no, item in enumerate(items, start=1)]
     files = sum(len(item.row.get("files") or []) for item in items)
     totals = ["", "Jumlah", f"{len(items)} arsip ({files} berkas digital)", "", "", "", "", ""]
     return Table(DAFTAR_COLUMNS, rows, title=title, totals=totals, sheet=title[:31])
 
 
-def _filename(stem: str, batch: DispositionBatch) -> str:
+def _filename(stem: str, batch: BatchView) -> str:
     return f"{stem}-{batch.no.replace('/', '-').lower()}"
 
 
@@ -259,7 +261,7 @@ def daftar_usul_musnah(rt: Runtime, actor: Actor, params: ReportParams) -> Docum
     batch = loaded.batch
     proposed = _local_date(rt, batch.proposed_at)
 
-    def note(item: DispositionItem) -> str:
+    def note(item: BatchLine) -> str:
         if item.excluded:
             return f"DIKELUARKAN dari usulan: {item.excluded_reason or '-'}"
         return _label(FinalDisposition, item.row.get("final_disposition"), "Musnah")
@@ -352,7 +354,7 @@ def _parties(ba: dict[str, Any]) -> Table:
     return Table(columns, rows, title="Yang bertanda tangan", sheet="Pihak")
 
 
-def _approval_fields(batch: DispositionBatch) -> Fields:
+def _approval_fields(batch: BatchView) -> Fields:
     approval = batch.approval or {}
     letter_date = _iso_date(approval.get("letter_date"))
     return Fields(
@@ -366,7 +368,7 @@ def _approval_fields(batch: DispositionBatch) -> Fields:
     )
 
 
-def _approval_sentence(batch: DispositionBatch) -> str:
+def _approval_sentence(batch: BatchView) -> str:
     approval = batch.approval or {}
     letter_date = _iso_date(approval.get("letter_date"))
     return (
@@ -472,7 +474,7 @@ def berita_acara_pemusnahan(rt: Runtime, actor: Actor, params: ReportParams) -> 
         ),
     ]
 
-    def note(item: DispositionItem) -> str:
+    def note(item: BatchLine) -> str:
         outcome = item.outcome or {}
         if outcome.get("kept_shared_with_other_records"):
             return "berkas digital dipertahankan karena dipakai arsip lain yang tidak dimusnahkan"

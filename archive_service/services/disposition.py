@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from marshmallow import Schema, ValidationError
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, lazyload, load_only
 from sqlalchemy.orm.exc import StaleDataError
 
 from retention.lifecycle import KIND_RULES, OPEN_BATCH_STATES, KindRule, approvable_from
@@ -39,6 +40,7 @@ from ..db.types import utcnow
 from ..errors import Conflict, NotFound, PermissionDenied, StaleVersion
 from ..runtime import Runtime
 from . import audit
+from .access import may_read_copy, redacted_line
 from .actor import Actor
 from .auth import authorize, validation_failed
 from .records import load_visible, next_counter
@@ -204,7 +206,7 @@ def _stale_batch(batch_id: int) -> StaleVersion:
 
 
 # ---- stages --------------------------------------------------------------------------------------------------------
-def propose(rt: Runtime, actor: Actor, data: dict[str, Any]) -> DispositionBatch:
+def propose(rt: Runtime, actor: Actor, data: dict[str, Any]) -> BatchView:
     """Make a proposal list (*Daftar Arsip Usul Musnah / Pindah / Serah*) of records whose retention has ended."""
     authorize(actor, "disposition.propose")
     loaded = _load(BatchProposeSchema(), data)
@@ -252,7 +254,7 @@ def propose(rt: Runtime, actor: Actor, data: dict[str, Any]) -> DispositionBatch
     return get_batch(rt, actor, batch_id)
 
 
-def appraise(rt: Runtime, actor: Actor, batch_id: int, data: dict[str, Any]) -> DispositionBatch:
+def appraise(rt: Runtime, actor: Actor, batch_id: int, data: dict[str, Any]) -> BatchView:
     """One panel member's written consideration of a proposal (once per member)."""
     authorize(actor, "disposition.appraise")
     loaded = _load(ConsiderationSchema(), data)
@@ -286,7 +288,7 @@ def appraise(rt: Runtime, actor: Actor, batch_id: int, data: dict[str, Any]) -> 
 
 def conclude_panel(
     rt: Runtime, actor: Actor, batch_id: int, expected_version: int | None, data: dict[str, Any]
-) -> DispositionBatch:
+) -> BatchView:
     """Close the appraisal: with a quorum of considerations and a majority in favour the batch is appraised
     (records a majority of the members would keep leave it); otherwise it is refused."""
     authorize(actor, "disposition.appraise")
@@ -339,9 +341,7 @@ def conclude_panel(
     return get_batch(rt, actor, batch_id)
 
 
-def approve(
-    rt: Runtime, actor: Actor, batch_id: int, expected_version: int | None, data: dict[str, Any]
-) -> DispositionBatch:
+def approve(rt: Runtime, actor: Actor, batch_id: int, expected_version: int | None, data: dict[str, Any]) -> BatchView:
     """Record the authority's approval letter. Four eyes: the proposer may not approve their own proposal."""
     authorize(actor, "disposition.approve")
     loaded = _load(ApprovalSchema(), data)
@@ -385,9 +385,7 @@ def approve(
     return get_batch(rt, actor, batch_id)
 
 
-def refuse(
-    rt: Runtime, actor: Actor, batch_id: int, expected_version: int | None, data: dict[str, Any]
-) -> DispositionBatch:
+def refuse(rt: Runtime, actor: Actor, batch_id: int, expected_version: int | None, data: dict[str, Any]) -> BatchView:
     """Refuse (or withdraw) a batch before execution: its records return to where they were."""
     authorize(actor, "disposition.approve")
     reason = _load(ReasonSchema(), data)["reason"]
@@ -430,7 +428,7 @@ def _exclude(
 
 def exclude_item(
     rt: Runtime, actor: Actor, batch_id: int, record_id: int, expected_version: int | None, data: dict[str, Any]
-) -> DispositionBatch:
+) -> BatchView:
     """Take one record out of an open batch (e.g. it was put under a hold); it returns to where it was."""
     authorize(actor, "disposition.propose")
     reason = _load(ReasonSchema(), data)["reason"]
@@ -452,9 +450,7 @@ def exclude_item(
     return get_batch(rt, actor, batch_id)
 
 
-def execute(
-    rt: Runtime, actor: Actor, batch_id: int, expected_version: int | None, data: dict[str, Any]
-) -> DispositionBatch:
+def execute(rt: Runtime, actor: Actor, batch_id: int, expected_version: int | None, data: dict[str, Any]) -> BatchView:
     """Carry out an approved batch and record its *berita acara*: records move to the records centre, are
     destroyed (irreversibly) or are handed over as a validated BagIt package."""
     authorize(actor, "disposition.execute")
@@ -527,18 +523,123 @@ def execute(
 
 
 # ---- reading -------------------------------------------------------------------------------------------------------
-def get_batch(rt: Runtime, actor: Actor, batch_id: int) -> DispositionBatch:
+# A batch is read through ``BatchView`` only: every line is a copy of a record made when it was proposed, so a line
+# whose record (today) or whose copy (class and unit when proposed) the reader may not read keeps its place, number
+# and codes but nothing else (``access.may_read_copy``, ``access.redacted_line``). The API, the staff pages, the
+# documents of ``reports.retention_docs`` and the package download all get the batch from here.
+@dataclass(frozen=True)
+class BatchLine:
+    """One line of a batch as the reader may see it; a redacted line has no record id, outcome or reason."""
+
+    record_id: int | None
+    position: int
+    row: dict[str, Any]
+    excluded: bool
+    excluded_reason: str | None
+    outcome: dict[str, Any]
+    redacted: bool = False
+
+
+@dataclass(frozen=True)
+class ConsiderationView:
+    """A panel member's consideration; the records it would keep are named only when the reader may read them."""
+
+    member: str
+    member_name: str
+    opinion: str
+    consideration: str
+    exclude_record_ids: list[int]
+    at: datetime
+
+
+class BatchView:
+    """A disposition batch as one reader sees it: the batch's own fields as recorded, its lines and considerations
+    through the access rule. Attributes other than ``items`` and ``considerations`` are the batch's."""
+
+    def __init__(self, batch: DispositionBatch, items: list[BatchLine], considerations: list[ConsiderationView]):
+        self._batch = batch
+        self.items = items
+        self.considerations = considerations
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_batch":
+            raise AttributeError(name)
+        return getattr(self._batch, name)
+
+    @property
+    def redacted_count(self) -> int:
+        return sum(1 for item in self.items if item.redacted)
+
+    @property
+    def package_readable(self) -> bool:
+        """The transfer package holds every active line's record whole (metadata, files, history): it may be
+        downloaded only by a reader who may read all of them."""
+        return not any(item.redacted for item in self.items if not item.excluded)
+
+
+def _readable_record_ids(session: Session, actor: Actor, items: Iterable[DispositionItem]) -> set[int]:
+    """The record ids of the lines ``actor`` may read: the record today and its copy in the line
+    (``access.may_read_copy``), one query per 500 records."""
+    items = list(items)
+    if actor.is_system:
+        return {item.record_id for item in items}
+    wanted = sorted({item.record_id for item in items})
+    found: dict[int, Record] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        q = (
+            select(Record)
+            .options(load_only(Record.id, Record.security_class, Record.processing_unit), lazyload("*"))
+            .where(Record.id.in_(chunk))
+        )
+        found.update((r.id, r) for r in session.execute(q).scalars())
+    return {item.record_id for item in items if may_read_copy(actor, found.get(item.record_id), item.row)}
+
+
+def _line(item: DispositionItem, readable: bool) -> BatchLine:
+    if readable:
+        return BatchLine(
+            item.record_id,
+            item.position,
+            dict(item.row),
+            item.excluded,
+            item.excluded_reason,
+            dict(item.outcome or {}),
+        )
+    return BatchLine(None, item.position, redacted_line(item.row), item.excluded, None, {}, True)
+
+
+def _views(session: Session, actor: Actor, batches: list[DispositionBatch]) -> list[BatchView]:
+    readable = _readable_record_ids(session, actor, (item for b in batches for item in b.items))
+    out = []
+    for batch in batches:
+        considerations = [
+            ConsiderationView(
+                c.member,
+                c.member_name,
+                c.opinion,
+                c.consideration,
+                [rid for rid in c.exclude_record_ids if rid in readable],
+                c.at,
+            )
+            for c in batch.considerations
+        ]
+        out.append(BatchView(batch, [_line(i, i.record_id in readable) for i in batch.items], considerations))
+    return out
+
+
+def get_batch(rt: Runtime, actor: Actor, batch_id: int) -> BatchView:
     authorize(actor, "disposition.read")
     with rt.db.read() as session:
         batch = session.get(DispositionBatch, batch_id)
         if batch is None:
             raise NotFound(f"Berkas penyusutan {batch_id} tidak ada.", f"Disposition batch {batch_id} does not exist.")
-        return batch
+        return _views(session, actor, [batch])[0]
 
 
 def list_batches(
     rt: Runtime, actor: Actor, *, kind: str | None = None, state: str | None = None, limit: int = 200
-) -> list[DispositionBatch]:
+) -> list[BatchView]:
     authorize(actor, "disposition.read")
     with rt.db.read() as session:
         q = select(DispositionBatch).order_by(DispositionBatch.id.desc()).limit(limit)
@@ -546,4 +647,18 @@ def list_batches(
             q = q.where(DispositionBatch.kind == kind)
         if state:
             q = q.where(DispositionBatch.state == state)
-        return list(session.execute(q).scalars())
+        return _views(session, actor, list(session.execute(q).scalars()))
+
+
+def package_of(rt: Runtime, actor: Actor, batch_id: int) -> BatchView:
+    """The batch whose transfer package ``actor`` may download: 404 without a package, 403 when the package holds
+    a record the reader may not read (a package is a sealed whole: it cannot be redacted)."""
+    batch = get_batch(rt, actor, batch_id)
+    if not batch.package_sha256:
+        raise NotFound("Berkas ini tidak memiliki paket.", "This batch has no package.")
+    if not batch.package_readable:
+        raise PermissionDenied(
+            "Paket ini memuat arsip di luar klasifikasi keamanan yang boleh Anda baca.",
+            "This package holds records beyond the security classes you may read.",
+        )
+    return batch

@@ -5,6 +5,10 @@ pemindahan, pemusnahan, penyerahan or re-appraisal (UU 43/2009 Pasal 51: no dest
 ``records.legal_hold`` mirrors "under at least one hold in force" so that the due lists and the disposition guards
 are plain column reads; it is recomputed in the same transaction whenever a hold is placed or released.
 Holds are never deleted: releasing one records who, when and why, and both events are in the audit trail.
+
+Reading a hold follows the access rule (``services.access``): a reader sees only the ids (and the number) of the
+records it may read, and a hold that covers none of them does not exist for it (absent from lists, 404 on detail
+and on release, with the message of a hold that does not exist), unless the reader placed it.
 """
 
 from __future__ import annotations
@@ -22,9 +26,9 @@ from ..db.types import utcnow
 from ..errors import Conflict, NotFound, ValidationFailed
 from ..runtime import Runtime
 from . import audit
+from .access import load_visible, visible_ids
 from .actor import Actor
 from .auth import authorize, validation_failed
-from .records import load_visible
 
 
 def _active_hold_exists(record_id: int) -> Any:
@@ -103,8 +107,8 @@ def release_hold(rt: Runtime, actor: Actor, hold_id: int, reason: str) -> LegalH
         raise ValidationFailed(errors={"reason": ["Alasan wajib diisi. / A reason is required."]})
     with rt.db.write() as session:
         hold = session.execute(select(LegalHold).where(LegalHold.id == hold_id).with_for_update()).scalar_one_or_none()
-        if hold is None:
-            raise NotFound(f"Penahanan {hold_id} tidak ada.", f"Hold {hold_id} does not exist.")
+        if hold is None or not _visible_holds(session, actor, [hold]):  # one it may not see: as if none
+            raise _not_found(hold_id)
         if hold.released_at is not None:
             raise Conflict("Penahanan ini sudah dilepas.", "This hold was already released.")
         hold.released_at = utcnow()
@@ -131,12 +135,27 @@ def release_hold(rt: Runtime, actor: Actor, hold_id: int, reason: str) -> LegalH
     return get_hold(rt, actor, hold_id)
 
 
-def _hold_dict(session: Session, hold: LegalHold) -> dict[str, Any]:
-    ids = list(
-        session.execute(
-            select(LegalHoldItem.record_id).where(LegalHoldItem.hold_id == hold.id).order_by(LegalHoldItem.record_id)
-        ).scalars()
-    )
+def _not_found(hold_id: int) -> NotFound:
+    return NotFound(f"Penahanan {hold_id} tidak ada.", f"Hold {hold_id} does not exist.")
+
+
+def _record_ids(session: Session, hold_ids: list[int]) -> dict[int, list[int]]:
+    """The ids of the records each hold names, in id order."""
+    out: dict[int, list[int]] = {hid: [] for hid in hold_ids}
+    for start in range(0, len(hold_ids), 500):
+        chunk = hold_ids[start : start + 500]
+        rows = session.execute(
+            select(LegalHoldItem.hold_id, LegalHoldItem.record_id)
+            .where(LegalHoldItem.hold_id.in_(chunk))
+            .order_by(LegalHoldItem.hold_id, LegalHoldItem.record_id)
+        ).all()
+        for hid, rid in rows:
+            out[hid].append(rid)
+    return out
+
+
+def _hold_dict(hold: LegalHold, ids: list[int]) -> dict[str, Any]:
+    """A hold with the records the reader may read (``ids`` is already filtered)."""
     return {
         "id": hold.id,
         "name": hold.name,
@@ -150,16 +169,31 @@ def _hold_dict(session: Session, hold: LegalHold) -> dict[str, Any]:
         "release_reason": hold.release_reason,
         "in_force": hold.released_at is None,
         "record_ids": ids,
+        "record_count": len(ids),  # the records the reader may read, never the total
     }
+
+
+def _visible_holds(session: Session, actor: Actor, holds: list[LegalHold]) -> list[dict[str, Any]]:
+    """The holds that exist for ``actor`` (it placed them or may read at least one of their records), each with only
+    the records it may read (one query per 500 ids)."""
+    named = _record_ids(session, [h.id for h in holds])
+    readable = visible_ids(session, actor, (rid for ids in named.values() for rid in ids))
+    out = []
+    for hold in holds:
+        shown = [rid for rid in named[hold.id] if rid in readable]
+        if shown or actor.is_system or hold.placed_by == actor.username:
+            out.append(_hold_dict(hold, shown))
+    return out
 
 
 def get_hold(rt: Runtime, actor: Actor, hold_id: int) -> dict[str, Any]:
     authorize(actor, "hold.read")
     with rt.db.read() as session:
         hold = session.get(LegalHold, hold_id)
-        if hold is None:
-            raise NotFound(f"Penahanan {hold_id} tidak ada.", f"Hold {hold_id} does not exist.")
-        return _hold_dict(session, hold)
+        found = _visible_holds(session, actor, [hold]) if hold is not None else []
+        if not found:
+            raise _not_found(hold_id)
+        return found[0]
 
 
 def list_holds(rt: Runtime, actor: Actor, *, in_force: bool | None = None) -> list[dict[str, Any]]:
@@ -170,11 +204,12 @@ def list_holds(rt: Runtime, actor: Actor, *, in_force: bool | None = None) -> li
             q = q.where(LegalHold.released_at.is_(None))
         elif in_force is False:
             q = q.where(LegalHold.released_at.is_not(None))
-        return [_hold_dict(session, h) for h in session.execute(q).scalars()]
+        return _visible_holds(session, actor, list(session.execute(q).scalars()))
 
 
 def holds_of(session: Session, record_id: int) -> list[dict[str, Any]]:
-    """The holds (in force or released) that name a record, newest first."""
+    """The holds (in force or released) that name a record, newest first. For a record the caller has already
+    loaded through the access rule: every hold naming a readable record exists for its reader."""
     holds = session.execute(
         select(LegalHold)
         .join(LegalHoldItem, LegalHoldItem.hold_id == LegalHold.id)

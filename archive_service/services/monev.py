@@ -33,9 +33,9 @@ from ..permissions import role_may
 from ..reports.period import MONTHS_ID, Period
 from ..runtime import Runtime
 from ..workflow.table import STEPS
+from .access import visibility_filter
 from .actor import Actor
 from .auth import authorize
-from .records import visibility_filter
 from .retention_due import DueRow, due_summary
 
 UNSET = "belum_ditetapkan"  # no KIP category determined yet

@@ -20,9 +20,9 @@ from schemas.enums import ArchivalState, FinalDisposition
 
 from ..db import Record
 from ..runtime import Runtime
+from .access import visibility_filter
 from .actor import Actor
 from .auth import authorize
-from .records import visibility_filter
 
 # kind → (archival state, the date that must have passed, the JRA disposition required)
 DUE_RULES: dict[str, tuple[ArchivalState, str, FinalDisposition | None]] = {

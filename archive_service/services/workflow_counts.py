@@ -12,9 +12,9 @@ from schemas.enums import PublicationState
 
 from ..db import Record
 from ..runtime import Runtime
+from .access import visibility_filter
 from .actor import Actor
 from .auth import authorize
-from .records import visibility_filter
 
 
 def state_counts(rt: Runtime, actor: Actor) -> list[tuple[str, int]]:

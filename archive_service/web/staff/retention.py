@@ -4,7 +4,9 @@ Thin pages over ``services.retention_due``, ``services.disposition`` and ``servi
 role, the four-eyes rule, the batch's stage and every record's guards; a refusal comes back as the service's message
 beside the form that was sent, with its status (403, 409, 422), and nothing changes. The batch page shows only the
 stage forms the user's role may use at the batch's current stage; each form carries the batch's version, so two
-people acting on the same batch cannot overwrite each other (the second gets "reload and retry").
+people acting on the same batch cannot overwrite each other (the second gets "reload and retry"). Batches and holds
+come from the services as the user may see them: a batch line of a record the user may not read is redacted (number
+and codes only, "uraian tidak ditampilkan"), a hold that covers no record the user may read is not listed.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from schemas.enums import BatchState, DispositionKind, HoldKind, PanelOpinion
 from schemas.retention import DUE_KINDS, DueListQuerySchema, DueQuerySchema
 
 from ...downloads import file_response
-from ...errors import ArsipError, NotFound, ValidationFailed
+from ...errors import ArsipError, ValidationFailed
 from ...permissions import role_may
 from ...services import disposition, holds, retention_due
 from ...services.auth import validation_failed
@@ -205,7 +207,8 @@ def _stage_forms(batch: Any) -> dict[str, bool]:
         "exclude": _may("disposition.propose") and is_open,
         "package": bool(batch.package_sha256)
         and batch.kind == DispositionKind.PENYERAHAN
-        and state == BatchState.DILAKSANAKAN,
+        and state == BatchState.DILAKSANAKAN
+        and batch.package_readable,
     }
 
 
@@ -226,6 +229,7 @@ def _batch_page(batch_id: int, status: int = 200, **extra: Any) -> tuple[str, in
         ba_title=rule.ba_title_id if in_indonesian() else rule.ba_title_en,
         can=_stage_forms(batch),
         active_items=[i for i in batch.items if not i.excluded],
+        redacted=batch.redacted_count,
         opinions=[str(o) for o in PanelOpinion],
         today=rt().calendar.today().isoformat(),
         signatory_rows=SIGNATORY_ROWS,
@@ -365,9 +369,7 @@ def retention_exclude(batch_id: int, record_id: int) -> BaseResponse | tuple[str
 def retention_package(batch_id: int) -> Response | tuple[str, int]:
     """The BagIt package of an executed penyerahan, streamed (it may be large)."""
     try:
-        batch = disposition.get_batch(rt(), actor(), batch_id)
-        if not batch.package_sha256:
-            raise NotFound("Berkas ini tidak memiliki paket.", "This batch has no package.")
+        batch = disposition.package_of(rt(), actor(), batch_id)  # 403 unless every record in it is readable
         stream = rt().blobs.open(batch.package_sha256)
     except ArsipError as exc:
         return problem_page(exc, "retention")
