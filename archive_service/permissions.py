@@ -4,7 +4,11 @@ The matrix is printed by ``arsip roles`` and rendered in docs/roles.md from this
 is what the services enforce. Scope rules:
 
 * a ``pendukung`` (Tim Pendukung) is bound to one work unit and sees and acts only on that unit's records;
-* the security class of a record (Perka ANRI 17/2011) limits who may see it at all (``CLEARANCE``).
+* the security class of a record (Perka ANRI 17/2011) limits who may see it at all (``CLEARANCE``); every view
+  built from records (DIP, batches, holds, worklists, reports, exports, audit) applies the same rule
+  (``services/access.py``);
+* a step of the SOP given to a role not cleared for the record's security class falls to the PPID
+  (``acting_roles``), so classified records are received, verified and determined without widening who sees them.
 """
 
 from __future__ import annotations
@@ -84,3 +88,34 @@ def role_may(role: str, action: str) -> bool:
 def classes_visible_to(role: str) -> list[str]:
     """Security classes a role is cleared for, for use inside SQL filters."""
     return [str(cls) for cls, roles in CLEARANCE.items() if role in roles]
+
+
+# Classified records flow through the SOP like any other (issue 15): a step whose role is not cleared for the
+# record's security class falls to the PPID, who is cleared for every class and answers for the information service
+# (UU 14/2008 Pasal 13). In this SOP that means steps 5-7 and 9 of the Tim Sekretariat for *rahasia* and
+# *sangat rahasia* records. The Tim Pendukung of the owning unit keeps its steps (it made the record and reads it
+# whatever its class). Clearance for named secretariat members was the alternative; it was left out so that a
+# classified record is never seen by more people than the class allows.
+CLASSIFIED_STEPS_FALL_TO = Role.PPID
+
+
+def acting_roles(roles: frozenset[Role], security_class: str) -> frozenset[Role]:
+    """Who carries out a step given to ``roles`` on a record of ``security_class``."""
+    acting = set()
+    for role in roles:
+        if role == Role.PENDUKUNG or str(security_class) in classes_visible_to(role):
+            acting.add(role)
+        else:
+            acting.add(CLASSIFIED_STEPS_FALL_TO)
+    return frozenset(acting)
+
+
+def classes_falling_to(role: str, step_roles: frozenset[Role]) -> list[str]:
+    """The security classes for which a step of ``step_roles`` falls to ``role`` (empty for most roles)."""
+    if role != CLASSIFIED_STEPS_FALL_TO:
+        return []
+    return sorted(
+        str(cls)
+        for cls in SecurityClass
+        if any(r != Role.PENDUKUNG and str(cls) not in classes_visible_to(r) for r in step_roles)
+    )

@@ -582,6 +582,7 @@ _CONSTANTS: dict[str, Any] = {
     "is_terjaga": False,
     "created_place": TOWN,
     "publication_state": "dipublikasikan",
+    "public_version": 1,  # published: the live row is its approved public version (services/public_versions.py)
     "verification_round": 1,  # verified once by the secretariat, then fixed open and published
     "archival_state": "aktif",
     "legal_hold": False,

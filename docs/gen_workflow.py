@@ -26,7 +26,7 @@ from archive_service.config import Settings
 from archive_service.db import Record
 from archive_service.services import workflow as svc
 from archive_service.workcalendar import DEFAULT_HOLIDAYS_FILE, SlaUnit
-from archive_service.workflow.table import ARCHIVAL_FIELDS, DIP_FIELDS, STEPS, TRANSITIONS
+from archive_service.workflow.table import ARCHIVAL_FIELDS, DIP_FIELDS, REVISION, STEPS, TRANSITIONS
 from schemas.enums import OPEN_KIP_CATEGORIES, PUBLICATION_STATE_LABELS, PublicationState
 
 WORKFLOW_MD = Path(__file__).with_name("workflow.md")
@@ -98,8 +98,9 @@ EFFECT_TEXT: dict[str, str] = {
     "set_category": "stores the request's category as `kip_category`",
     "clear_exemption": "clears the exemption ground, basis, end date, no-expiry flag and decree number",
     "record_exemption": "sets `kip_category` to `dikecualikan`, stores the exemption fields and the consequence test",
-    "publish": "sets `published_at` and `published_url` (`<public_base_url>/informasi/<id>`)",
-    "unpublish": "clears `published_at` and `published_url`",
+    "publish": "sets `published_at` and `published_url` (`<public_base_url>/informasi/<id>`) and makes what the "
+    "record holds now its public version (`public_version`, `public_snapshot`)",
+    "unpublish": "clears `published_at`, `published_url` and the public version: nothing of the record is public",
 }
 
 
@@ -261,8 +262,36 @@ def render() -> str:
         "",
         "Every action emits the outbox event `workflow.<action>`.",
         "",
+        "## Revisions of reviewed information",
+        "",
+        *_prose(REVISION_TEXT),
+        "",
+        "## Classified records",
+        "",
+        *_prose(CLASSIFIED_TEXT),
+        "",
     ]
     return "\n".join(lines)
+
+
+_REVISED_STATES = " or ".join(f"`{s}`" for s in sorted(REVISION.from_states))
+REVISION_TEXT = f"""
+A change by a person (not the server's own CLI) to a record in {_REVISED_STATES}
+— a descriptive or DIP field, the security class, a new file — is a *revision*: the record returns to
+`{REVISION.to_state}` (step {REVISION.step}) with a control-card line `{REVISION.action}` naming the changed fields and
+an audit event `workflow.{REVISION.action}`, and goes through receipt, verification, report, determination and
+publication again. Until it is published again, the portal, public search, OAI-PMH, the feeds, the catalogue dumps and
+the public DIP show the version approved last (its fields and only its approved files). A raise of the security class
+beyond *biasa/terbuka* withdraws the public version in the same transaction; so does an exemption at step 8. See
+`archive_service/services/revisions.py` and `public_versions.py`.
+"""
+
+CLASSIFIED_TEXT = """
+A *rahasia* or *sangat rahasia* record follows the same steps. Where a step belongs to a role not cleared for the
+record's security class (the Tim Sekretariat's steps 5-7 and 9), the step falls to the PPID, who is cleared for every
+class: the PPID receives, verifies, reports and determines it, sees it in its worklist, due list and notifications, and
+the control card names the PPID. The Tim Pendukung of the owning unit keeps its own steps. (`permissions.acting_roles`.)
+"""
 
 
 def main(argv: list[str]) -> int:

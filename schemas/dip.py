@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from schemas.base import BaseSchema, Date, DateTime, Dict, Integer, List, Nested, String
+from schemas.base import BaseSchema, Boolean, Date, DateTime, Dict, Integer, List, Nested, String
 from schemas.validators import Length
 
 
@@ -10,7 +10,7 @@ class DipRowSchema(BaseSchema):
     """One DIP row: *nomor, ringkasan isi, pejabat/unit yang menguasai, penanggung jawab, waktu dan tempat
     pembuatan, bentuk informasi, jangka waktu penyimpanan* (DOMAIN.md §3)."""
 
-    record_id = Integer()
+    record_id = Integer(allow_none=True)  # None on a redacted line (services/access.py)
     dip_no = String()
     category = String()
     title = String()
@@ -22,6 +22,7 @@ class DipRowSchema(BaseSchema):
     available_forms = List(String())
     retention_text = String(allow_none=True)
     published_url = String(allow_none=True)
+    redacted = Boolean(dump_default=False)  # a line whose record the reader may not read: number and codes only
 
 
 class DipFixSchema(BaseSchema):

@@ -48,6 +48,7 @@ from ..db.types import utcnow
 from ..runtime import Runtime
 from ..services.dip import CATEGORY_ORDER
 from ..services.indexing import is_public, public_condition
+from ..services.public_versions import public_view
 
 SYNC_INTERVAL = 3.0  # seconds between two syncs in one process
 SYNC_SLACK = timedelta(minutes=10)  # an incremental sync looks this far behind the previous one
@@ -227,7 +228,8 @@ class Item:
 
 def _item(row: OaiItem, record: Record) -> Item:
     if not row.deleted and is_public(record):
-        return Item(row.record_id, row.datestamp, record, set_specs(record))
+        view = public_view(record)  # the approved version (services/public_versions.py)
+        return Item(row.record_id, row.datestamp, view, set_specs(view))
     return Item(row.record_id, row.datestamp)
 
 

@@ -23,11 +23,12 @@ from schemas.enums import (
     KipCategory,
 )
 
-from ..db import ControlCardEntry, DipRow, DipVersion, Receipt, Record, RecordFile, User, WorkUnit
-from ..errors import Conflict, NotFound
+from ..db import ControlCardEntry, Receipt, Record, RecordFile, User, WorkUnit
+from ..errors import Conflict
 from ..runtime import Runtime
+from ..services import dip
+from ..services.access import load_visible
 from ..services.actor import Actor
-from ..services.records import load_visible
 from .model import Column, Document, Fields, Paragraph, Signature, Table
 from .period import date_id
 from .registry import ReportParams, report
@@ -358,37 +359,19 @@ DIP_COLUMNS = (
 )
 
 
-def _dip_rows(rows: Sequence[DipRow]) -> Iterable[tuple[Any, ...]]:
+def _dip_rows(rows: Sequence[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
     for row in rows:
-        created = ", ".join(part for part in (row.created_time, row.created_place) if part) or "-"
+        created = ", ".join(part for part in (row["created_time"], row["created_place"]) if part) or "-"
         yield (
-            row.dip_no,
-            row.title,
-            row.summary or "-",
-            row.controlling_unit or "-",
-            row.responsible_official or "-",
+            row["dip_no"],
+            row["title"],
+            row["summary"] or "-",
+            row["controlling_unit"] or "-",
+            row["responsible_official"] or "-",
             created,
-            forms_text(row.available_forms),
-            row.retention_text or "-",
+            forms_text(row["available_forms"] or []),
+            row["retention_text"] or "-",
         )
-
-
-def _dip_version(session: Session, version_no: int | None) -> DipVersion:
-    query = select(DipVersion)
-    query = (
-        query.where(DipVersion.version_no == version_no)
-        if version_no
-        else query.order_by(DipVersion.version_no.desc()).limit(1)
-    )
-    version = session.execute(query).scalars().first()
-    if version is None:
-        if version_no:
-            raise NotFound(f"DIP versi {version_no} tidak ada.", f"DIP version {version_no} does not exist.")
-        raise NotFound(
-            "Belum ada DIP yang ditetapkan PPID (SOP langkah 8).",
-            "The PPID has not fixed a DIP yet (SOP step 8).",
-        )
-    return version
 
 
 @report(
@@ -400,9 +383,9 @@ def _dip_version(session: Session, version_no: int | None) -> DipVersion:
     optional=("version_no",),
 )
 def build_dip(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
+    version = dip.get_version(rt, actor, params.version_no or None)  # lines the actor may not read are redacted
+    rows = version.rows
     with rt.db.read() as session:
-        version = _dip_version(session, params.version_no)
-        rows = list(version.rows)
         fixer = full_names(session, [version.fixed_by]).get(version.fixed_by)
     sections: list[Any] = [
         Fields(
@@ -417,7 +400,7 @@ def build_dip(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
     if version.note:
         sections.append(Paragraph(version.note))
     for index, category in enumerate((KipCategory.BERKALA, KipCategory.SERTA_MERTA, KipCategory.SETIAP_SAAT), 1):
-        members = [row for row in rows if row.category == category]
+        members = [row for row in rows if row["category"] == category]
         sections.append(
             Table(
                 columns=DIP_COLUMNS,

@@ -30,6 +30,7 @@ from ..runtime import Runtime
 from .dip import created_time_text
 from .indexing import public_condition
 from .public import get_public_record
+from .public_versions import public_view
 
 __all__ = [
     "BATCH",
@@ -155,7 +156,7 @@ def iter_public_records(rt: Runtime, *, batch: int = BATCH) -> Iterator[list[Rec
             )
         if not rows:
             return
-        yield rows
+        yield [public_view(r) for r in rows]  # the approved version of each (services/public_versions.py)
         if len(rows) < batch:
             return
         last = rows[-1].id

@@ -12,17 +12,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from marshmallow import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from schemas.dip import DipFixSchema
-from schemas.enums import KipCategory, PublicationState
+from schemas.enums import KipCategory, PublicationState, SecurityClass
 
 from ..db import DipRow, DipVersion, Record
 from ..errors import NotFound
 from ..runtime import Runtime
 from . import audit
-from .actor import Actor
+from .access import redacted_line, visibility_filter, visible_ids
+from .actor import SYSTEM, Actor
 from .auth import authorize, validation_failed
+from .public_versions import public_view
 
 CATEGORY_ORDER = (KipCategory.BERKALA, KipCategory.SERTA_MERTA, KipCategory.SETIAP_SAAT)
 OPEN_STATES = (PublicationState.DITETAPKAN_TERBUKA, PublicationState.DIPUBLIKASIKAN)
@@ -48,22 +50,29 @@ def created_time_text(record: Record) -> str | None:
     return record.period_start.isoformat() if record.period_start else None
 
 
-def current_rows(rt: Runtime) -> list[dict[str, Any]]:
-    """The DIP as it stands now, numbered per category (1 berkala, 2 serta merta, 3 setiap saat)."""
-    with rt.db.read() as session:
-        records = (
-            session.execute(
-                select(Record)
-                .where(
-                    Record.publication_state.in_([str(s) for s in OPEN_STATES]),
-                    Record.kip_category.in_([str(c) for c in CATEGORY_ORDER]),
-                    Record.destroyed_at.is_(None),  # a destroyed record leaves the DIP (its fixed versions keep it)
-                )
-                .order_by(Record.title, Record.id)
-            )
-            .scalars()
-            .all()
-        )
+def in_dip() -> ColumnElement[bool]:
+    """SQL for the records the DIP lists: determined open (or published, or a published version under revision),
+    in an open category, *biasa/terbuka* (information of a higher class is never open, whatever was decided before
+    it was reclassified) and not destroyed."""
+    return and_(
+        or_(Record.publication_state.in_([str(s) for s in OPEN_STATES]), Record.public_version.is_not(None)),
+        Record.kip_category.in_([str(c) for c in CATEGORY_ORDER]),
+        Record.security_class == str(SecurityClass.BIASA_TERBUKA),
+        Record.destroyed_at.is_(None),  # a destroyed record leaves the DIP (its fixed versions keep it)
+    )
+
+
+def determined_view(record: Record) -> Record:
+    """The version of a record the DIP lists: the live one once determined open, else (a revision under review)
+    the version approved last."""
+    if record.publication_state in OPEN_STATES:
+        return record
+    return public_view(record)
+
+
+def numbered_rows(records: list[Record]) -> list[dict[str, Any]]:
+    """DIP rows in the PerKI columns, numbered per category (1 berkala, 2 serta merta, 3 setiap saat)."""
+    records = sorted(records, key=lambda r: (r.title, r.id))
     rows: list[dict[str, Any]] = []
     for index, category in enumerate(CATEGORY_ORDER, start=1):
         members = [r for r in records if r.kip_category == category]
@@ -87,9 +96,17 @@ def current_rows(rt: Runtime) -> list[dict[str, Any]]:
     return rows
 
 
+def current_rows(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
+    """The DIP as it stands now, as far as ``actor`` may read it (``access.visibility_filter``: a Tim Pendukung
+    member sees its unit's rows), numbered among those rows."""
+    with rt.db.read() as session:
+        records = session.execute(select(Record).where(in_dip(), visibility_filter(actor))).scalars().all()
+        return numbered_rows([determined_view(r) for r in records])
+
+
 def current_dip(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
     authorize(actor, "dip.read")
-    return current_rows(rt)
+    return current_rows(rt, actor)
 
 
 def fix_version(rt: Runtime, actor: Actor, data: dict[str, Any]) -> DipVersion:
@@ -99,7 +116,7 @@ def fix_version(rt: Runtime, actor: Actor, data: dict[str, Any]) -> DipVersion:
         loaded = DipFixSchema().load(data)
     except ValidationError as err:
         raise validation_failed(err) from err
-    rows = current_rows(rt)
+    rows = current_rows(rt, SYSTEM)  # the whole DIP of the public body, whoever of the PPIDs fixes it
     with rt.db.write() as session:
         last = session.execute(select(func.max(DipVersion.version_no))).scalar_one() or 0
         version = DipVersion(
@@ -138,49 +155,95 @@ def fix_version(rt: Runtime, actor: Actor, data: dict[str, Any]) -> DipVersion:
 
 
 def list_versions(rt: Runtime, actor: Actor) -> list[DipVersion]:
+    """The versions, newest first, without their rows (a decree's number, date and size are not secret)."""
     authorize(actor, "dip.read")
     with rt.db.read() as session:
         return list(session.execute(select(DipVersion).order_by(DipVersion.version_no.desc())).scalars())
 
 
-def get_version(rt: Runtime, actor: Actor, version_no: int) -> DipVersion:
+@dataclass(frozen=True)
+class DipVersionView:
+    """A fixed version as one reader may see it: every line keeps its place; a line whose record the reader may
+    not read (today) is redacted (``access.redacted_line``)."""
+
+    version_no: int
+    decree_no: str
+    decree_date: Any
+    note: str | None
+    fixed_at: Any
+    fixed_by: str
+    rows: list[dict[str, Any]]
+
+
+def _row_dict(row: DipRow) -> dict[str, Any]:
+    return {
+        "record_id": row.record_id,
+        "position": row.position,
+        "dip_no": row.dip_no,
+        **{name: getattr(row, name) for name in COLUMNS},
+        "available_forms": list(row.available_forms or []),
+    }
+
+
+def get_version(rt: Runtime, actor: Actor, version_no: int | None = None) -> DipVersionView:
+    """One fixed version (the newest when ``version_no`` is None) as ``actor`` may read it."""
     authorize(actor, "dip.read")
     with rt.db.read() as session:
-        version = session.execute(select(DipVersion).where(DipVersion.version_no == version_no)).scalar_one_or_none()
+        query = select(DipVersion)
+        query = (
+            query.where(DipVersion.version_no == version_no)
+            if version_no is not None
+            else query.order_by(DipVersion.version_no.desc()).limit(1)
+        )
+        version = session.execute(query).scalars().first()
         if version is None:
+            if version_no is None:
+                raise NotFound(
+                    "Belum ada DIP yang ditetapkan PPID (SOP langkah 8).",
+                    "The PPID has not fixed a DIP yet (SOP step 8).",
+                )
             raise NotFound(f"DIP versi {version_no} tidak ada.", f"DIP version {version_no} does not exist.")
-        return version
+        readable = visible_ids(session, actor, [r.record_id for r in version.rows])
+        rows = [_row_dict(r) if r.record_id in readable else redacted_line(_row_dict(r)) for r in version.rows]
+        return DipVersionView(
+            version.version_no,
+            version.decree_no,
+            version.decree_date,
+            version.note,
+            version.fixed_at,
+            version.fixed_by,
+            rows,
+        )
 
 
 @dataclass(frozen=True)
 class DipComparison:
     from_version: int
     to_version: int
-    added: list[DipRow]
-    removed: list[DipRow]
+    added: list[dict[str, Any]]
+    removed: list[dict[str, Any]]
     changed: list[dict[str, Any]]
 
 
 def compare_versions(rt: Runtime, actor: Actor, from_no: int, to_no: int) -> DipComparison:
     """Rows added, removed and changed (per PerKI column, with before and after) between two versions."""
     old, new = get_version(rt, actor, from_no), get_version(rt, actor, to_no)
-    old_rows = {r.record_id: r for r in old.rows}
-    new_rows = {r.record_id: r for r in new.rows}
+    # Redacted lines carry no record id: they are compared by their place (a redacted line is never "changed").
+    old_rows = {r["record_id"] or f"line {r['dip_no']}": r for r in old.rows}
+    new_rows = {r["record_id"] or f"line {r['dip_no']}": r for r in new.rows}
     changed = []
-    for record_id in sorted(old_rows.keys() & new_rows.keys()):
-        a, b = old_rows[record_id], new_rows[record_id]
-        fields = {
-            name: {"before": getattr(a, name), "after": getattr(b, name)}
-            for name in (*COLUMNS, "dip_no")
-            if getattr(a, name) != getattr(b, name)
-        }
+    for key in sorted(old_rows.keys() & new_rows.keys(), key=str):
+        a, b = old_rows[key], new_rows[key]
+        if a.get("redacted") or b.get("redacted"):
+            continue
+        fields = {name: {"before": a[name], "after": b[name]} for name in (*COLUMNS, "dip_no") if a[name] != b[name]}
         if fields:
-            changed.append({"record_id": record_id, "title": b.title, "changes": fields})
+            changed.append({"record_id": key, "title": b["title"], "changes": fields})
     return DipComparison(
         from_version=from_no,
         to_version=to_no,
-        added=[new_rows[i] for i in sorted(new_rows.keys() - old_rows.keys())],
-        removed=[old_rows[i] for i in sorted(old_rows.keys() - new_rows.keys())],
+        added=[new_rows[i] for i in sorted(new_rows.keys() - old_rows.keys(), key=str)],
+        removed=[old_rows[i] for i in sorted(old_rows.keys() - new_rows.keys(), key=str)],
         changed=changed,
     )
 

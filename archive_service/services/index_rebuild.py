@@ -27,6 +27,7 @@ from ..config import Settings
 from ..db import OutboxEvent, Record
 from ..runtime import Runtime
 from .indexing import INDEXES, PUBLIC, document_for, indexed_condition, public_condition, record_texts, sync_in_chunks
+from .public_versions import public_view
 
 RANGE_SIZE = 2000  # records per task handed to a worker process
 PARALLEL_FROM = 20_000  # below this many records, starting worker processes costs more than it saves
@@ -110,6 +111,8 @@ def documents_in_range(rt: Runtime, index: str, after: int, upto: int) -> list[I
         q = select(Record).where(Record.id > after, Record.id <= upto).order_by(Record.id)
         q = q.where(public_condition() if index == PUBLIC else indexed_condition())
         records = list(session.execute(q).scalars())
+        if index == PUBLIC:  # the approved version of each (services/public_versions.py)
+            records = [public_view(r) for r in records]
         texts = record_texts(rt, session, records)
         docs = [document_for(r, *texts[r.id]) for r in records]
         session.expunge_all()

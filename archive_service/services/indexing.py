@@ -34,13 +34,14 @@ from indexer.extract import Extraction as ExtractedText
 from indexer.extract import ExtractionFailed
 from indexer.model import IndexDocument
 from indexer.titles import HEAD_CHARS
-from schemas.enums import OPEN_KIP_CATEGORIES, PublicationState, SecurityClass
+from schemas.enums import OPEN_KIP_CATEGORIES, SecurityClass
 
 from ..db import Blob, Extraction, OutboxEvent, Record, RecordFile
 from ..db.engine import upsert_insert
 from ..db.types import utcnow
 from ..runtime import Runtime
 from . import titles
+from .public_versions import public_view
 from .uploads import lock_blob
 
 log = logging.getLogger(__name__)
@@ -72,7 +73,8 @@ def public_condition() -> ColumnElement[bool]:
     """SQL for "published and open": the only records the public index, pages and downloads may ever show."""
     return and_(
         indexed_condition(),
-        Record.publication_state == str(PublicationState.DIPUBLIKASIKAN),
+        # an approved public version exists (kept while a revision of it is reviewed: services/public_versions.py)
+        Record.public_version.is_not(None),
         Record.kip_category.in_(sorted(str(c) for c in OPEN_KIP_CATEGORIES)),
         Record.security_class == str(SecurityClass.BIASA_TERBUKA),
     )
@@ -81,7 +83,7 @@ def public_condition() -> ColumnElement[bool]:
 def is_public(record: Record) -> bool:
     return (
         is_indexed(record)
-        and record.publication_state == PublicationState.DIPUBLIKASIKAN
+        and record.public_version is not None
         and record.kip_category in OPEN_KIP_CATEGORIES
         and record.security_class == SecurityClass.BIASA_TERBUKA
     )
@@ -433,10 +435,29 @@ def _index_records(
     docs = [document_for(r, *texts[r.id]) for r in records]
     internal.upsert(docs)
     internal.delete([i for i in ids if i not in kept])
-    public.upsert([d for d, r in zip(docs, records, strict=True) if is_public(r)])
+    public.upsert(public_documents(rt, [r for r in records if is_public(r)], {d.id: d for d in docs}))
     public.delete([i for i in ids if i not in kept] + [r.id for r in records if not is_public(r)])
     if retitled.outbox_ids:  # the retitled records are indexed as they are now: their new outbox rows are done
         _mark_done(rt, retitled.outbox_ids)
+
+
+def public_documents(rt: Runtime, records: list[Record], live: dict[int, IndexDocument]) -> list[IndexDocument]:
+    """The public index's documents of public ``records``: the approved version of each. A record in revision gets
+    its snapshot's fields and only its approved files' text (services/public_versions.py); every other one the live
+    document from ``live``."""
+    out: list[IndexDocument] = []
+    revised: list[Record] = []
+    for record in records:
+        view = public_view(record)
+        if view is record:
+            out.append(live[record.id])
+        else:
+            revised.append(view)
+    if revised:
+        with rt.db.read() as session:
+            texts = record_texts(rt, session, revised)
+        out.extend(document_for(view, *texts[view.id]) for view in revised)
+    return out
 
 
 def sync_now(rt: Runtime, record_id: int, *, timeout: float = 15.0) -> bool:

@@ -24,11 +24,13 @@ from sqlalchemy.orm import Session
 from schemas.enums import PublicationState as S
 
 from ..db import Record, User
+from ..permissions import CLASSIFIED_STEPS_FALL_TO
 from ..runtime import Runtime
 from ..workflow.table import STEPS, TRANSITIONS
 from . import monev, retention_due, workflow
+from .access import visibility_filter
+from .acting import waiting_for
 from .auth import actor_for
-from .records import visibility_filter
 
 STEP_OPENED = "step_opened"
 DIGEST = "digest"
@@ -113,11 +115,10 @@ def _compose(user: User, lines_id: list[str], lines_en: list[str]) -> str:
 # ---- step opened -----------------------------------------------------------------------------------------------------
 def step_opened(rt: Runtime, now: datetime) -> list[Draft]:
     """One message per (record, opening of its step, user who must act and may see the record)."""
-    roles = {str(r) for s in ANNOUNCED_STATES for r in STEPS[s].roles}
+    roles = {str(r) for s in ANNOUNCED_STATES for r in STEPS[s].roles} | {str(CLASSIFIED_STEPS_FALL_TO)}
     drafts: list[Draft] = []
     with rt.db.read() as session:
         for user in mail_recipients(session, roles):
-            states = [str(s) for s in ANNOUNCED_STATES if user.role in STEPS[s].roles]
             rows = session.execute(
                 select(
                     Record.id,
@@ -130,7 +131,8 @@ def step_opened(rt: Runtime, now: datetime) -> list[Draft]:
                 )
                 .where(
                     and_(
-                        Record.publication_state.in_(states),
+                        Record.publication_state.in_([str(s) for s in ANNOUNCED_STATES]),
+                        waiting_for(user.role),  # (a classified record's secretariat step falls to the PPID)
                         Record.step_started_at.is_not(None),
                         Record.step_started_at >= now - STEP_OPENED_LOOKBACK,
                         Record.step_started_at <= now,

@@ -18,8 +18,9 @@ from schemas.enums import KipCategory
 from ..db import DipVersion, Record, RecordFile
 from ..errors import NotFound
 from ..runtime import Runtime
-from .dip import CATEGORY_ORDER, current_rows
+from .dip import CATEGORY_ORDER, numbered_rows
 from .indexing import public_condition
+from .public_versions import public_view
 
 
 def _not_found(record_id: int) -> NotFound:
@@ -31,16 +32,13 @@ def get_public_record(rt: Runtime, record_id: int) -> Record:
         record = session.execute(select(Record).where(Record.id == record_id, public_condition())).scalar_one_or_none()
         if record is None:
             raise _not_found(record_id)
-        return record
+        return public_view(record)
 
 
 def open_public_file(rt: Runtime, record_id: int, file_id: int) -> tuple[RecordFile, BinaryIO]:
-    with rt.db.read() as session:
-        row = session.execute(
-            select(RecordFile)
-            .join(Record, Record.id == RecordFile.record_id)
-            .where(RecordFile.id == file_id, RecordFile.record_id == record_id, public_condition())
-        ).scalar_one_or_none()
+    """A file of the record's approved version (a file added by a revision under review is not public yet)."""
+    record = get_public_record(rt, record_id)
+    row = next((f for f in record.files if f.id == file_id), None)
     if row is None:
         raise _not_found(record_id)
     return row, rt.blobs.open(row.blob_sha256)
@@ -52,7 +50,7 @@ def latest(rt: Runtime, *, limit: int = 20, category: KipCategory | None = None)
         q = select(Record).where(public_condition()).order_by(Record.published_at.desc(), Record.id.desc())
         if category is not None:
             q = q.where(Record.kip_category == str(category))
-        return list(session.execute(q.limit(limit)).scalars())
+        return [public_view(r) for r in session.execute(q.limit(limit)).scalars()]
 
 
 @dataclass(frozen=True)
@@ -63,16 +61,16 @@ class PublicDip:
 
 
 def public_dip(rt: Runtime) -> PublicDip:
-    """The DIP in the PerKI columns, grouped berkala · serta merta · setiap saat, limited to published records
-    (a row whose record is determined open but not yet published waits until it is)."""
-    rows = current_rows(rt)
-    ids = [r["record_id"] for r in rows]
+    """The DIP in the PerKI columns, grouped berkala · serta merta · setiap saat, limited to published records in
+    their approved versions and numbered among them (a row determined open but not yet published waits until it
+    is; no gap in the numbering tells that it exists)."""
     with rt.db.read() as session:
-        public = set(session.execute(select(Record.id).where(Record.id.in_(ids), public_condition())).scalars())
+        records = session.execute(select(Record).where(public_condition())).scalars().all()
+        rows = numbered_rows([public_view(r) for r in records if r.kip_category in CATEGORY_ORDER])
         latest_version = session.execute(
             select(DipVersion).order_by(DipVersion.version_no.desc()).limit(1)
         ).scalar_one_or_none()
-    groups = [(str(c), [r for r in rows if r["category"] == c and r["record_id"] in public]) for c in CATEGORY_ORDER]
+    groups = [(str(c), [r for r in rows if r["category"] == c]) for c in CATEGORY_ORDER]
     return PublicDip(
         latest_version.decree_no if latest_version else None,
         latest_version.decree_date if latest_version else None,

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, BinaryIO
 
 from marshmallow import ValidationError
-from sqlalchemy import ColumnElement, and_, func, insert, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, insert, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
@@ -28,7 +28,8 @@ from ..errors import Conflict, Gone, NotFound, PermissionDenied, StaleVersion, V
 from ..permissions import classes_visible_to
 from ..runtime import Runtime
 from ..workflow.table import STEPS
-from . import audit, indexing
+from . import audit, indexing, revisions
+from .access import load_visible, visibility_filter
 from .actor import Actor
 from .auth import authorize, validation_failed
 from .titles import file_name_title
@@ -36,29 +37,6 @@ from .uploads import StoredFile, Upload, discard_all, ensure_blob_rows, release_
 
 DESCRIPTIVE_FIELDS = tuple(RecordCreateSchema().fields)
 CLOCK_INPUTS = {"classification_code", "doc_date", "period_start", "period_end"}  # retention dates follow these
-
-
-def visibility_filter(actor: Actor) -> ColumnElement[bool]:
-    """SQL condition for the records ``actor`` may see."""
-    if actor.is_system:
-        return true()
-    if actor.role == Role.PENDUKUNG:
-        return Record.processing_unit == (actor.unit_code or "")
-    return Record.security_class.in_(classes_visible_to(actor.role))
-
-
-def _not_found(record_id: int) -> NotFound:
-    return NotFound(f"Arsip {record_id} tidak ditemukan.", f"Record {record_id} not found.")
-
-
-def load_visible(session: Session, actor: Actor, record_id: int) -> Record:
-    """The record, or 404 when it does not exist *or* the actor may not see it (no existence leak)."""
-    record = session.execute(
-        select(Record).where(Record.id == record_id, visibility_filter(actor))
-    ).scalar_one_or_none()
-    if record is None:
-        raise _not_found(record_id)
-    return record
 
 
 def _check_clearance(actor: Actor, security_class: str) -> None:
@@ -385,6 +363,9 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
             except ValidationError as err:
                 raise validation_failed(err) from err
             before = snapshot(record)
+            was_public = record.public_version is not None
+            revising = revisions.needs_revision(actor, record)
+            revisions.before_change(actor, record)
             for name, value in changes.items():
                 setattr(record, name, value)
             if "title" in changes and record.title_source != TitleSource.USER:
@@ -409,6 +390,7 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
                     f"Nomor arsip '{record.record_no}' sudah dipakai.",
                     f"Record number '{record.record_no}' is already used.",
                 )
+            revision = revisions.start_revision(rt, session, actor, record, delta) if revising else None
             record.updated_at = utcnow()
             session.flush()  # bumps version with "WHERE version = :old" (version_id_col)
             audit.append(
@@ -420,11 +402,12 @@ def update_record(rt: Runtime, actor: Actor, record_id: int, expected_version: i
                 record_id=record.id,
                 changes=delta,
             )
+            if revision is not None:
+                revisions.log_revision(session, actor, record, revision)
             _outbox(session, "record.updated", record)
-            published = record.publication_state == PublicationState.DIPUBLIKASIKAN
     except StaleDataError as exc:
         raise _stale(record_id) from exc
-    if published:  # an edit of published information (or its security class) reaches the public index now
+    if was_public:  # a withdrawal (raised class) or a system edit of published information reaches the index now
         indexing.sync_now(rt, record_id)
     return get_record(rt, actor, record_id)
 
@@ -494,9 +477,15 @@ def add_files(
             ensure_blob_rows(rt, session, stored)
             record = load_visible(session, actor, record_id)
             _check_version(record, expected_version)
+            revision = None
+            if revisions.needs_revision(actor, record):  # a new file of reviewed information is reviewed first
+                revisions.before_change(actor, record)
+                revision = revisions.start_revision(rt, session, actor, record, ["files"])
             record.updated_at = utcnow()
             session.flush()  # version bump: locks the record row before the audit head (one lock order everywhere)
             _insert_files(session, actor, [(record.id, f) for f in stored])
+            if revision is not None:
+                revisions.log_revision(session, actor, record, revision)
             _outbox(session, "record.updated", record)
     except Exception as exc:
         release_created(rt, stored)

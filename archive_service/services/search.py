@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
 from marshmallow import ValidationError
@@ -25,7 +26,7 @@ from sqlalchemy import ColumnElement, and_, select
 
 from indexer.backends import engine_errors
 from indexer.model import AccessFilter, FacetValue, SearchRequest, SearchResult, Sort
-from schemas.enums import Role
+from schemas.enums import PublicationState, Role
 from schemas.search import SearchQuerySchema
 
 from ..db import OutboxEvent, Record
@@ -33,9 +34,10 @@ from ..errors import SearchUnavailable
 from ..permissions import classes_visible_to
 from ..runtime import Runtime
 from . import indexing
+from .access import visibility_filter
 from .actor import Actor
 from .auth import authorize, validation_failed
-from .records import visibility_filter
+from .public_versions import public_fields
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +107,25 @@ def public_search(rt: Runtime, raw_params: dict[str, Any]) -> SearchPage:
     """Anonymous search over published open records only."""
     params = parse_params(raw_params)
     result, rows = _checked_search(rt, indexing.PUBLIC, params, None, indexing.public_condition())
-    return _page(result, params, rows, url="/informasi/{id}", scores=False)
+    return _page(result, params, _approved(rt, rows), url="/informasi/{id}", scores=False)
+
+
+def _approved(rt: Runtime, rows: dict[int, Any]) -> dict[int, Any]:
+    """Hits of records under revision show their approved version's values (services/public_versions.py)."""
+    revising = [rid for rid, row in rows.items() if row.publication_state != PublicationState.DIPUBLIKASIKAN]
+    if not revising:
+        return rows
+    with rt.db.read() as session:
+        query = select(Record.id, Record.public_snapshot).where(Record.id.in_(revising))
+        snapshots: dict[int, Any] = {rid: snap for rid, snap in session.execute(query)}
+    out = dict(rows)
+    for rid in revising:
+        values = {name: getattr(rows[rid], name) for name in rows[rid]._fields}
+        values.update(
+            (k, v) for k, v in public_fields(rows[rid].publication_state, snapshots.get(rid)).items() if k in values
+        )
+        out[rid] = SimpleNamespace(**values)
+    return out
 
 
 def _checked_search(

@@ -18,16 +18,18 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from schemas.enums import OPEN_KIP_CATEGORIES, ExemptionGround, KipCategory
+from schemas.enums import OPEN_KIP_CATEGORIES, ExemptionGround, KipCategory, SecurityClass
 from schemas.enums import PublicationState as S
 from schemas.workflow import TransitionRequestSchema
 
 from ..db import ConsequenceTest, ControlCardEntry, OutboxEvent, Receipt, Record
 from ..db.types import utcnow
 from ..errors import Conflict, PermissionDenied, ValidationFailed
+from ..permissions import acting_roles
 from ..runtime import Runtime
 from ..workflow.table import ARCHIVAL_FIELDS, BY_ACTION, DIP_FIELDS, STEPS, TRANSITIONS, Transition
-from . import audit, indexing
+from . import audit, indexing, public_versions
+from .acting import actions_for, waiting_for
 from .actor import Actor
 from .auth import authorize, validation_failed
 from .records import (
@@ -257,13 +259,17 @@ def effect_end_exemption(ctx: Context) -> None:
 
 
 def effect_publish(ctx: Context) -> None:
+    """What was verified and determined becomes the public version (a revision replaces the previous one)."""
     ctx.record.published_at = ctx.now
     ctx.record.published_url = f"{ctx.rt.settings.public_base_url.rstrip('/')}/informasi/{ctx.record.id}"
+    public_versions.approve(ctx.record)
 
 
 def effect_unpublish(ctx: Context) -> None:
+    """Off the public at once, including a previous version kept during a revision."""
     ctx.record.published_at = None
     ctx.record.published_url = None
+    public_versions.withdraw(ctx.record)
 
 
 GUARDS: dict[str, Callable[[Context], None]] = {
@@ -318,15 +324,14 @@ def apply_transition(
     transition = BY_ACTION.get(payload["action"])
     if transition is None:
         raise ValidationFailed(errors={"action": [f"Aksi tidak dikenal. / Unknown action. ({', '.join(BY_ACTION)})"]})
-    if not actor.is_system and actor.role not in transition.roles:
-        raise PermissionDenied(
-            f"Peran '{actor.role}' tidak boleh melakukan '{transition.action}'.",
-            f"Role '{actor.role}' may not perform '{transition.action}'.",
-        )
+    if not actor.is_system and actor.role not in transition.roles and not _may_fall_to(actor, transition):
+        raise _refused(actor, transition)
     now = now or utcnow()
     try:
         with rt.db.write() as session:
             record = load_visible(session, actor, record_id)
+            if not actor.is_system and actor.role not in acting_roles(transition.roles, record.security_class):
+                raise _refused(actor, transition)  # (a classified record's step falls to the PPID)
             check_not_destroyed(record)
             _check_version(record, expected_version)
             if record.publication_state not in transition.from_states:
@@ -338,21 +343,8 @@ def apply_transition(
             for guard in transition.guards:
                 GUARDS[guard](ctx)
             before = workflow_snapshot(record)
-            entry = ControlCardEntry(
-                record_id=record.id,
-                round=record.verification_round + 1,
-                step=transition.step,
-                action=transition.action,
-                from_state=record.publication_state,
-                to_state=str(transition.to_state),
-                actor_name=actor.username,
-                actor_role=actor.role,
-                at=now,
-                started_at=record.step_started_at,
-                due_at=record.step_due_at,
-                late=record.step_due_at is not None and now > record.step_due_at,
-                note=payload.get("reason"),
-            )
+            was_public = record.public_version is not None
+            entry = card_line(record, actor, transition, now, payload.get("reason"))
             for effect in transition.effects:
                 EFFECTS[effect](ctx)
             if payload.get("reason"):
@@ -387,7 +379,7 @@ def apply_transition(
                 )
     except StaleDataError as exc:
         raise _stale(record_id) from exc
-    if S.DIPUBLIKASIKAN in (before["publication_state"], transition.to_state):
+    if was_public or transition.to_state == S.DIPUBLIKASIKAN:
         indexing.sync_now(rt, record_id)  # publish / withdraw reach the public index before we return
     return get_record(rt, actor, record_id)
 
@@ -456,24 +448,48 @@ def consequence_tests(rt: Runtime, actor: Actor, record_id: int) -> list[Consequ
         return list(session.execute(select(ConsequenceTest).where(ConsequenceTest.record_id == record_id)).scalars())
 
 
-def _actions_for(role: str, state: str) -> list[str]:
-    return [t.action for t in TRANSITIONS if state in t.from_states and role in t.roles]
+def card_line(
+    record: Record, actor: Actor, transition: Transition, now: datetime, note: str | None
+) -> ControlCardEntry:
+    """The control-card line of ``transition`` on ``record`` as it stands before the move (its round, step times)."""
+    return ControlCardEntry(
+        record_id=record.id,
+        round=record.verification_round + 1,
+        step=transition.step,
+        action=transition.action,
+        from_state=record.publication_state,
+        to_state=str(transition.to_state),
+        actor_name=actor.username,
+        actor_role=actor.role,
+        at=now,
+        started_at=record.step_started_at,
+        due_at=record.step_due_at,
+        late=record.step_due_at is not None and now > record.step_due_at,
+        note=note,
+    )
+
+
+def _refused(actor: Actor, transition: Transition) -> PermissionDenied:
+    return PermissionDenied(
+        f"Peran '{actor.role}' tidak boleh melakukan '{transition.action}'.",
+        f"Role '{actor.role}' may not perform '{transition.action}'.",
+    )
+
+
+def _may_fall_to(actor: Actor, transition: Transition) -> bool:
+    """Whether a step of ``transition`` can fall to the actor's role on some classified record."""
+    return any(actor.role in acting_roles(transition.roles, str(cls)) for cls in SecurityClass)
 
 
 def worklist(rt: Runtime, actor: Actor, now: datetime | None = None, limit: int = 500) -> list[dict[str, Any]]:
     """What waits for the actor, grouped by SOP step, soonest due first."""
     authorize(actor, "worklist.read")
     now = now or utcnow()
-    states = [str(state) for state, step in STEPS.items() if actor.role in step.roles]
-    if not states:
-        return []
     with rt.db.read() as session:
         rows = (
             session.execute(
                 select(Record)
-                .where(
-                    and_(Record.publication_state.in_(states), Record.destroyed_at.is_(None), visibility_filter(actor))
-                )
+                .where(and_(waiting_for(actor.role), Record.destroyed_at.is_(None), visibility_filter(actor)))
                 .order_by(Record.step_due_at.asc().nulls_last(), Record.id)
                 .limit(limit)
             )
@@ -503,7 +519,7 @@ def _work_item(record: Record, role: str, now: datetime) -> dict[str, Any]:
         "step_name": step.name_id,
         "due_at": record.step_due_at,
         "overdue": record.step_due_at is not None and record.step_due_at < now,
-        "actions": _actions_for(role, record.publication_state),
+        "actions": actions_for(role, record.publication_state, record.security_class),
     }
 
 
@@ -521,9 +537,8 @@ def due_items(
     unit; each says whether it is already overdue."""
     authorize(actor, "worklist.read")
     now = now or utcnow()
-    states = [str(s) for s, step in STEPS.items() if role is None or role in step.roles]
     conds = [
-        Record.publication_state.in_(states),
+        waiting_for(role) if role is not None else Record.publication_state.in_([str(s) for s in STEPS]),
         Record.step_due_at.is_not(None),
         Record.step_due_at <= now + within,
         Record.destroyed_at.is_(None),  # a tombstone has no SOP step left

@@ -325,6 +325,22 @@ TRANSITIONS: tuple[Transition, ...] = (
 
 BY_ACTION: dict[str, Transition] = {t.action: t for t in TRANSITIONS}
 
+# Not an action anyone chooses: a change to a record already determined open or published (a new file, an edited
+# description or DIP field, a new security class) sends it back to step 5 by itself, so the change is received,
+# verified, determined and published like the first version; the public keeps the last approved version meanwhile
+# (services/revisions.py, services/public_versions.py). The system (CLI on the server) edits without a revision.
+REVISION = Transition(
+    "revisi",
+    frozenset({S.DITETAPKAN_TERBUKA, S.DIPUBLIKASIKAN}),
+    S.DIDOKUMENTASIKAN,
+    frozenset({Role.ADMIN, Role.PPID, Role.SEKRETARIAT, Role.PENDUKUNG, Role.ARSIPARIS}),
+    "5",
+    "Revisi: perubahan diperiksa ulang (langkah 5-9)",
+    "Revision: the change is reviewed again (steps 5-9)",
+)
+# Every control-card action with its label, the revision included (BY_ACTION holds only what can be chosen).
+LABELLED: dict[str, Transition] = {**BY_ACTION, REVISION.action: REVISION}
+
 # The SOP's main line from collection to publication (steps 1-9), without returns or exemptions: the demo walks
 # records along it and the tests reach each state by a prefix of it.
 MAIN_LINE: tuple[str, ...] = (

@@ -31,7 +31,7 @@ def test_every_matrix_action_and_scope_rule_is_rendered() -> None:
     text = gen.render()
     for action in ROLE_MATRIX:
         assert f"| `{action}` |" in text
-    assert len(gen.scope_rules()) == 2
+    assert len(gen.scope_rules()) == 3
 
 
 def test_workflow_md_matches_the_workflow_table() -> None:

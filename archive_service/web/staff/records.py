@@ -32,12 +32,12 @@ from ...api.uploads import collect_uploads
 from ...db.types import utcnow
 from ...downloads import INLINE_TYPES, file_response
 from ...errors import ArsipError, ValidationFailed
-from ...permissions import role_may
+from ...permissions import acting_roles, role_may
 from ...services import records as record_svc
 from ...services import retention, workflow
 from ...services.actor import Actor
 from ...services.uploads import Upload
-from ...workflow.table import BY_ACTION, TRANSITIONS, Transition
+from ...workflow.table import BY_ACTION, LABELLED, TRANSITIONS, Transition
 from . import actor, bp, login_required, rt
 from .messages import error_text, field_errors, in_indonesian, lang_text
 
@@ -108,7 +108,7 @@ def page_helpers() -> dict[str, Any]:
         "fmt_date": fmt_date,
         "E": ENUMS,
         "field_label": field_label,
-        "action_label": lambda name: transition_label(BY_ACTION[name]) if name in BY_ACTION else name,
+        "action_label": lambda name: transition_label(LABELLED[name]) if name in LABELLED else name,
         "lang_text": lang_text,
     }
 
@@ -178,7 +178,11 @@ def permitted_actions(who: Actor, record: Any) -> list[Transition]:
     """The transitions this user may take on this record now (the services would refuse the others)."""
     if record.destroyed_at is not None or not role_may(who.role, "workflow.transition"):
         return []
-    return [t for t in TRANSITIONS if record.publication_state in t.from_states and who.role in t.roles]
+    return [
+        t
+        for t in TRANSITIONS
+        if record.publication_state in t.from_states and who.role in acting_roles(t.roles, record.security_class)
+    ]
 
 
 def _history_rows(events: list[Any]) -> list[dict[str, Any]]:
@@ -186,8 +190,8 @@ def _history_rows(events: list[Any]) -> list[dict[str, Any]]:
     rows = []
     for event in reversed(events):
         name = event.action
-        if name.startswith("workflow.") and name.removeprefix("workflow.") in BY_ACTION:
-            title = transition_label(BY_ACTION[name.removeprefix("workflow.")])
+        if name.startswith("workflow.") and name.removeprefix("workflow.") in LABELLED:
+            title = transition_label(LABELLED[name.removeprefix("workflow.")])
         elif name in AUDIT_ACTION_LABELS:
             pair = AUDIT_ACTION_LABELS[name]  # type: ignore[index]
             title = pair[0] if in_indonesian() else pair[1]

@@ -113,7 +113,11 @@ def test_a_reclassification_not_yet_indexed_counts_nowhere(rt, accounts) -> None
 def _withdraw_behind_the_index(rt, record: Record, *, queue: bool) -> None:  # type: ignore[no-untyped-def]
     """Withdraw a published record in the database only, as a lagging index would see it."""
     with rt.db.write() as session:
-        session.execute(update(Record).where(Record.id == record.id).values(publication_state="ditetapkan_terbuka"))
+        session.execute(
+            update(Record)
+            .where(Record.id == record.id)
+            .values(publication_state="ditetapkan_terbuka", public_version=None, public_snapshot=None)
+        )
         if queue:
             session.add(OutboxEvent(topic="record.updated", record_id=record.id, payload={}))
 

@@ -52,7 +52,13 @@ def test_dip_versions_and_comparison(make_record, client, accounts, rt) -> None:
     )
     from archive_service.services import records
 
-    records.update_record(rt, accounts["pendukung"].actor, a.id, a.version, {"dip_summary": "Profil diperbarui"})
+    # a change of determined information is a revision: reviewed again (steps 5-8) before the DIP lists it
+    a = records.update_record(rt, accounts["pendukung"].actor, a.id, a.version, {"dip_summary": "Profil diperbarui"})
+    assert a.publication_state == "didokumentasikan"
+    assert "Profil Dinas" not in [r["title"] for r in client.get("/api/v1/dip", headers=ppid).json]
+    for action, who in (("terima", "sekretariat"), ("verifikasi", "sekretariat"), ("laporkan", "sekretariat")):
+        a = workflow.apply_transition(rt, accounts[who].actor, a.id, a.version, {"action": action})
+    a = _determine(rt, accounts, a, "berkala")
     workflow.apply_transition(
         rt, accounts["ppid"].actor, b.id, b.version, {"action": "tarik", "reason": "Bencana sudah berlalu"}
     )
