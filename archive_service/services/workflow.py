@@ -547,7 +547,9 @@ def due_items(
     if unit:
         conds.append(Record.processing_unit == unit)
     with rt.db.read() as session:
-        rows = session.execute(select(Record).where(and_(*conds)).order_by(Record.step_due_at).limit(limit)).scalars()
+        rows = session.execute(
+            select(Record).where(and_(*conds)).order_by(Record.step_due_at, Record.id).limit(limit)
+        ).scalars()
         return [_work_item(r, role or actor.role, now) for r in rows]
 
 

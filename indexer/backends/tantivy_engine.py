@@ -45,7 +45,7 @@ from ..query import AnyOf, Leaf, ParsedQuery, Phrase, Prefix, Ref, Term, parse_q
 from ..snippets import Highlighter
 from .base import IndexBuild, IndexOutdated, SearchBackendError, SearchEngine, SearchIndex
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 UNDATED_LAST = date(9999, 12, 31).toordinal()
 MAX_STORED_BODY = 1_000_000  # characters kept for snippets; the full text is the derived blob and is all indexed
 MIN_FUZZY_LEN = 5
@@ -135,8 +135,9 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
         d.add_text("file_type", ft)
     if doc.year is not None:
         d.add_integer("year", doc.year)
-    d.add_integer("date", _date_key(doc))
-    d.add_integer("date_asc", _date_key(doc) or UNDATED_LAST)
+    newest_first, oldest_first = _date_sort_keys(doc)
+    d.add_integer("date", newest_first)
+    d.add_integer("date_asc", oldest_first)
     d.add_bytes("title", doc.title.encode())
     stored = f"{doc.description}\n{doc.body[:MAX_STORED_BODY]}" if doc.description else doc.body[:MAX_STORED_BODY]
     d.add_bytes("body", stored.encode())
@@ -146,6 +147,19 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
 def _date_key(doc: IndexDocument) -> int:
     when: date | None = doc.doc_date or (doc.published_at.date() if doc.published_at else None)
     return when.toordinal() if when else 0
+
+
+# The date sorts end on the id, as the Elasticsearch backend's do: a total order. Without it, hits of the same day
+# came in the order of the index's segments, which changes when records the caller cannot see are indexed, so the
+# order itself told that they exist. The key is the day in the high bits and the id (ascending either way) below.
+_ID_SPACE = 1 << 32
+
+
+def _date_sort_keys(doc: IndexDocument) -> tuple[int, int]:
+    """(key for newest first, key for oldest first); undated records last in both."""
+    rank = doc.id % _ID_SPACE
+    day = _date_key(doc)
+    return day * _ID_SPACE + (_ID_SPACE - 1 - rank), (day or UNDATED_LAST) * _ID_SPACE + rank
 
 
 class TantivyEngine(SearchEngine):

@@ -177,6 +177,23 @@ def test_sort_by_date_puts_undated_records_last(index: SearchIndex) -> None:
     assert [h.id for h in oldest.hits] == [5, 1, 2, 3, 4, 6, 7]
 
 
+def test_same_day_hits_come_in_id_order_whatever_else_is_indexed(index: SearchIndex) -> None:
+    """A total order: ties of the date sorts are broken by id, so the order of what a caller sees cannot change
+    when records it may not see are indexed between them (issue 15: the order was an oracle)."""
+
+    day = date(2024, 3, 1)
+    index.upsert([doc(i, f"Nota sehari {i}", doc_date=day) for i in (40, 12, 31)])
+    expected = [12, 31, 40]
+    for sort in (Sort.DATE_DESC, Sort.DATE_ASC):
+        got = [h.id for h in index.search(SearchRequest(query="sehari", sort=sort, limit=10)).hits]
+        assert got == expected, sort
+    index.upsert([doc(i, f"Nota sehari {i}", doc_date=day, security_class="rahasia") for i in (20, 35)])
+    visible = AccessFilter(security_classes=("biasa_terbuka",))
+    for sort in (Sort.DATE_DESC, Sort.DATE_ASC):
+        got = [h.id for h in index.search(SearchRequest(query="sehari", sort=sort, limit=10, access=visible)).hits]
+        assert got == expected, sort
+
+
 def test_snippets_are_escaped_and_marked(index: SearchIndex) -> None:
     hit = index.search(SearchRequest(query="surat")).hits[0]
     assert "<mark>surat" in hit.snippet.lower()
