@@ -33,12 +33,21 @@ def _is_private(req: Request) -> bool:
 
 
 def create_app(
-    settings: Settings | None = None, runtime: Runtime | None = None, *, start_index_worker: bool = False
+    settings: Settings | None = None,
+    runtime: Runtime | None = None,
+    *,
+    start_index_worker: bool = False,
+    startup_cleanup: bool | None = None,
 ) -> Flask:
     """Build the app. Tests pass a ready ``Runtime``; everyone else gets one from ``ARSIP_*`` settings.
 
     ``start_index_worker``: run the outbox worker in a background thread of this process (the embedded setup,
-    ``arsip serve``); of several processes only one gets the worker lock, the others keep trying quietly."""
+    ``arsip serve``); of several processes only one gets the worker lock, the others keep trying quietly.
+    ``startup_cleanup``: remove what crashed processes left behind, in a background thread (services/cleanup.py);
+    by default when the app builds its own runtime (``arsip serve``, WSGI, ``flask run``), not for tests'. With
+    ``start_index_worker`` the worker thread does it when it takes the worker lock (once per data folder)."""
+    if startup_cleanup is None:
+        startup_cleanup = runtime is None
     settings = runtime.settings if runtime else (settings or Settings.from_env())
     runtime = runtime or Runtime.from_settings(settings)
     app = Flask(__name__, template_folder="web/templates", static_folder="web/static")
@@ -96,10 +105,14 @@ def create_app(
             response.headers.setdefault("Pragma", "no-cache")
         return response
 
+    if startup_cleanup and not start_index_worker:  # the worker thread cleans up when it takes the worker lock
+        from .services import cleanup
+
+        cleanup.at_startup(runtime)
     if start_index_worker:
         from .index_worker import IndexWorker
 
-        worker = IndexWorker(runtime)
+        worker = IndexWorker(runtime, cleanup_at_start=startup_cleanup)
         worker.start_thread()
         app.extensions["arsip_index_worker"] = worker
     return app

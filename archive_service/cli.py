@@ -73,11 +73,12 @@ def init(ctx: click.Context) -> None:
 @click.pass_context
 @handles_errors
 def serve(ctx: click.Context, bind: str, workers: int, threads: int) -> None:
-    """Jalankan server web (gunicorn) / Run the web server (gunicorn)."""
-    from .serve import run_gunicorn
+    """Jalankan server web / Run the web server (gunicorn processes, waitress connections; docs/deployment.md)."""
+    from .serve import run_server
 
-    _runtime(ctx).migrate()
-    run_gunicorn(bind=bind, workers=workers, threads=threads)
+    rt = _runtime(ctx)
+    rt.migrate()
+    run_server(bind=bind, workers=workers, threads=threads, settings=rt.settings)
 
 
 @main.command()
@@ -126,6 +127,11 @@ def demo(ctx: click.Context, corpus: Path | None) -> None:
     "Only propose titles derived from the text; keep the file names as titles",
 )
 @click.option("--quiet", is_flag=True)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Masukkan lagi berkas yang sudah pernah masuk / Ingest files again that were ingested before.",
+)
 @click.pass_context
 @handles_errors
 def ingest(
@@ -138,8 +144,12 @@ def ingest(
     workers: int,
     propose_titles: bool,
     quiet: bool,
+    force: bool,
 ) -> None:
-    """Masukkan berkas secara massal / Batch-ingest files as records."""
+    """Masukkan berkas secara massal / Batch-ingest files as records.
+
+    Aman diulang / safe to rerun: a file ingested before (same path and content) is skipped, so a run cut short by a
+    crash goes on where it stopped; ``--force`` ingests it again."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .services.ingest import find_files, ingest_paths, read_metadata_csv
@@ -170,13 +180,14 @@ def ingest(
                 progress.console.print(f"[yellow]dilewati / skipped[/] {result.path}: {result.error}")
 
         summary = ingest_paths(
-            rt, SYSTEM, paths, defaults, metadata, step, workers=workers, propose_titles=propose_titles
+            rt, SYSTEM, paths, defaults, metadata, step, workers=workers, propose_titles=propose_titles, force=force
         )
     elapsed = time.perf_counter() - started
     for failed in summary.failed if quiet else []:
         click.echo(f"dilewati / skipped {failed.path}: {failed.error}", err=True)
     click.echo(
-        f"{len(summary.ok)} masuk / ingested, {len(summary.failed)} dilewati / skipped, "
+        f"{len(summary.ok)} masuk / ingested, {len(summary.already)} sudah ada / already in, "
+        f"{len(summary.failed)} dilewati / skipped, "
         f"{summary.bytes / 1e6:.1f} MB dalam / in {elapsed:.1f} s"
     )
     if summary.failed:
@@ -424,4 +435,4 @@ def workflow_due(ctx: click.Context, within_hours: int, role: str | None, unit: 
 
 
 # Search, index, worker, JRA and retention commands live in their own modules and register themselves on ``main``.
-from . import cli_cron, cli_export, cli_reports, cli_retention, cli_search  # noqa: E402, F401
+from . import cli_backup, cli_cron, cli_export, cli_reports, cli_retention, cli_search  # noqa: E402, F401

@@ -85,6 +85,10 @@ def index_status(ctx: click.Context) -> None:
         click.echo(f"{name}: {rt.search.index(name).count()} dokumen/documents")
     b = backlog(rt)
     click.echo(f"outbox: {b['pending']} tertunda/pending, {b['dead']} surat mati/dead letters")
+    from .services.cleanup import last
+
+    if (cleaned := last(rt)) is not None:
+        click.echo(cleaned["line"])
     for event in dead_letters(rt, 20):
         click.echo(f"  dead #{event.id} record {event.record_id} {event.topic}: {event.last_error}")
     for row in failed_extractions(rt, 20):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -66,8 +67,14 @@ class Settings:
     extract_memory_mb: int = 2048
     ocr_enabled: bool = True
     ocr_lang: str = "ind+eng"
+    ocr_max_pages: int = 300  # pages OCRed per file and run; the rest wait as ocr_partial for an admin's retry
     index_worker_thread: bool = True
     public_search_rate_per_minute: int = 120
+    # The HTTP server of `arsip serve` (docs/configuration.md "Server"; archive_service/serve.py), in seconds.
+    server_header_timeout: int = 30
+    server_read_timeout: int = 30
+    server_keepalive_timeout: int = 75
+    server_connection_limit: int = 1000
     # Retention and disposition (docs/retention.md).
     records_centre_location: str = "Unit Kearsipan (Records Center)"
     panel_quorum: int = 3
@@ -86,6 +93,11 @@ class Settings:
     mail_from: str = "arsip@localhost.localdomain"  # a dotted domain: OAI-PMH adminEmail must have one
     exemption_reminder_days: int = 30
     oai_page_size: int = 100
+    # Document dates (doc_date, period_start, period_end) must lie between this year and next year.
+    min_doc_year: int = 1500
+    # Clean-up (services/cleanup.py): the longest an upload may take from its first byte to its commit; staging
+    # files and unreferenced blobs older than this are removed. None: derived from ARSIP_MAX_REQUEST_SIZE.
+    upload_max_seconds: int | None = None
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -97,6 +109,20 @@ class Settings:
             self.search_url = f"tantivy://{self.data_dir / 'index'}"
         if self.panel_quorum < 1:
             raise ValueError(f"ARSIP_PANEL_QUORUM must be at least 1, got {self.panel_quorum}")
+        if not 1 <= self.min_doc_year <= date.today().year:
+            raise ValueError(f"ARSIP_MIN_DOC_YEAR must be a year from 1 to this year, got {self.min_doc_year}")
+        from schemas.base import set_min_document_year  # the schemas check every document date against it
+
+        set_min_document_year(self.min_doc_year)
+        for name in ("server_header_timeout", "server_read_timeout", "server_keepalive_timeout"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"ARSIP_{name.upper()} must be at least 1 second, got {getattr(self, name)}")
+        if self.ocr_max_pages < 1:
+            raise ValueError(f"ARSIP_OCR_MAX_PAGES must be at least 1, got {self.ocr_max_pages}")
+        if self.upload_max_seconds is not None and self.upload_max_seconds < 0:
+            raise ValueError(f"ARSIP_UPLOAD_MAX_SECONDS must be 0 or more, got {self.upload_max_seconds}")
+        if self.server_connection_limit < 16:
+            raise ValueError(f"ARSIP_SERVER_CONNECTION_LIMIT must be at least 16, got {self.server_connection_limit}")
 
     @property
     def staging_dir(self) -> Path:
@@ -138,6 +164,13 @@ def _parse(name: str, raw: str) -> Any:
         "smtp_port",
         "exemption_reminder_days",
         "oai_page_size",
+        "min_doc_year",
+        "server_header_timeout",
+        "server_read_timeout",
+        "server_keepalive_timeout",
+        "server_connection_limit",
+        "ocr_max_pages",
+        "upload_max_seconds",
     }:
         try:
             return int(raw)

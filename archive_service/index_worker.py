@@ -4,6 +4,13 @@ Exactly one worker per data folder runs at a time: each candidate (every web pro
 ``arsip worker``) tries a non-blocking ``flock`` on ``<data>/index-worker.lock``; the lock dies with its holder, so
 when that process exits another one takes over within a few seconds. That matches tantivy's one-writer rule; with
 Elasticsearch the lock only keeps the outbox in order.
+
+A worker that takes the lock first runs the start-up clean-up (``services/cleanup.py``): the previous holder may
+have been killed, leaving staging files, unreferenced blobs, temp folders and half-built index generations.
+
+Extraction does not stop the loop: records whose files are being extracted wait in the worker's extraction lane
+(``indexing.ExtractionLane``) while each pass indexes what is ready and reads new outbox rows, so one long file
+never holds back the records behind it.
 """
 
 from __future__ import annotations
@@ -60,9 +67,10 @@ def lock_path(rt: Runtime) -> Path:
 class IndexWorker:
     """Runs :func:`indexing.process_outbox` in a loop until stopped; ``wake()`` skips the idle wait."""
 
-    def __init__(self, rt: Runtime, *, batch_size: int = 200) -> None:
+    def __init__(self, rt: Runtime, *, batch_size: int = 200, cleanup_at_start: bool = True) -> None:
         self.rt = rt
         self.batch_size = batch_size
+        self.cleanup_at_start = cleanup_at_start
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._lock = WorkerLock(lock_path(rt))
@@ -89,6 +97,8 @@ class IndexWorker:
                 raise RuntimeError("another index worker holds the lock")
             self._stop.wait(LOCK_RETRY_SECONDS)
         try:
+            if self.cleanup_at_start:
+                self._clean_up(background=not once)
             while not self._stop.is_set():
                 try:
                     stats = indexing.process_outbox(self.rt, batch_size=self.batch_size)
@@ -100,9 +110,19 @@ class IndexWorker:
                         "indexed %d outbox rows (%d records, %d failed)", stats.processed, stats.records, stats.failed
                     )
                     continue
+                if stats.waiting:
+                    continue  # records wait for their files' text; the pass itself waited for extractions
                 if once:
                     return
                 self._wake.wait(IDLE_SECONDS)
                 self._wake.clear()
         finally:
             self._lock.release()
+
+    def _clean_up(self, *, background: bool) -> None:
+        from .services import cleanup
+
+        try:
+            cleanup.at_startup(self.rt, background=background)
+        except Exception:  # the worker must run even when the clean-up cannot
+            log.exception("start-up clean-up failed")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config import Settings
 from .db import Database
@@ -19,6 +19,7 @@ from .workcalendar import WorkCalendar
 if TYPE_CHECKING:
     from indexer.backends import SearchEngine
     from indexer.extract import ExtractionPool
+    from indexer.extract.scheduler import ExtractionScheduler
 
 
 @dataclass
@@ -29,7 +30,9 @@ class Runtime:
     calendar: WorkCalendar
     _search: SearchEngine | None = field(default=None, repr=False)
     _extractor: ExtractionPool | None = field(default=None, repr=False)
-    _lazy_lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _scheduler: ExtractionScheduler | None = field(default=None, repr=False)
+    _lane: Any = field(default=None, repr=False)  # the index worker's extractions in flight (services/indexing.py)
+    _lazy_lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Runtime:
@@ -81,11 +84,33 @@ class Runtime:
                     memory_mb=s.extract_memory_mb,
                     ocr=s.ocr_enabled,
                     ocr_lang=s.ocr_lang,
-                    analyze=True,
+                    analyze=True,  # the OCR page cap is set per file (ARSIP_OCR_MAX_PAGES, or an admin's higher one)
+                    tmp_root=s.staging_dir,  # arsip-extract-<pid>-*: found by the start-up clean-up
                 )
             return self._extractor
 
+    @property
+    def scheduler(self) -> ExtractionScheduler:
+        """Shares the pool's processes fairly between files (short work first, long OCR in chunks); follows the
+        pool when a test or benchmark swaps ``_extractor``."""
+        with self._lazy_lock:
+            pool = self.extractor
+            if self._scheduler is not None and self._scheduler.pool is not pool:
+                self._scheduler.close()
+                self._scheduler = None
+            if self._scheduler is None:
+                from indexer.extract.scheduler import ExtractionScheduler
+
+                self._scheduler = ExtractionScheduler(pool)
+            return self._scheduler
+
     def close(self) -> None:
+        if self._lane is not None:
+            self._lane.close()
+            self._lane = None
+        if self._scheduler is not None:
+            self._scheduler.close()  # stops its tasks; the pool itself is closed next (or shared, in tests)
+            self._scheduler = None
         if self._extractor is not None:
             self._extractor.close()
             self._extractor = None

@@ -13,7 +13,16 @@ Conventions the fields implement:
   ``None`` (optional fields), and is refused with a "blank" message otherwise.
 - `Enum` (de)serialises `StrEnum`s by value and also dumps plain strings read from the database.
 - `DateTime` dumps ISO 8601 with an offset; a naive datetime (SQLite drops the zone) is taken to be UTC.
-- `Integer` refuses non-integral numbers (marshmallow would silently truncate 5.5 to 5).
+- `Integer` refuses non-integral numbers (marshmallow would silently truncate 5.5 to 5) and numbers beyond a
+  64-bit column (``BIGINT``), which would otherwise fail in the database driver, after validation.
+- Text that no column can hold is refused wherever it appears: `String` refuses NUL (PostgreSQL cannot store it,
+  SQLite would store it and cut the value short in every C-string consumer) and lone surrogates (not encodable
+  as UTF-8, so neither database nor a JSON answer can carry them); `BaseSchema` refuses both in keys and in
+  values of `Raw`/`Dict` fields too. Checked here, not per view, so the API, the staff forms, the CLI and any
+  service that loads a schema give the same answer on SQLite and PostgreSQL.
+- `DocumentDate` is a `Date` of an archived document (its date, the start and end of its period): the year must
+  lie between `min_document_year()` (``ARSIP_MIN_DOC_YEAR``, default 1500: archives hold colonial-era records)
+  and next year. Year 1 is a typing slip, not a record, and would become record number ``ARS/1/…``.
 """
 
 from __future__ import annotations
@@ -22,7 +31,7 @@ import copy
 import datetime as dt
 import typing
 
-from marshmallow import RAISE, Schema, fields, missing
+from marshmallow import RAISE, Schema, ValidationError, fields, missing, pre_load
 
 __all__ = [
     "SEPARATOR",
@@ -31,6 +40,7 @@ __all__ = [
     "Date",
     "DateTime",
     "Dict",
+    "DocumentDate",
     "Enum",
     "Float",
     "Integer",
@@ -40,8 +50,11 @@ __all__ = [
     "String",
     "Username",
     "bilingual",
+    "min_document_year",
     "optional_fields",
+    "set_min_document_year",
     "split_bilingual",
+    "text_problem",
 ]
 
 SEPARATOR = " / "
@@ -57,6 +70,67 @@ def split_bilingual(message: str) -> tuple[str, str]:
     """Split a `bilingual` message into ``(indonesian, english)``; a plain message is used for both."""
     id_text, sep, en_text = message.partition(SEPARATOR)
     return (id_text, en_text) if sep else (message, message)
+
+
+NUL_MESSAGE = bilingual("Tidak boleh memuat karakter NUL (U+0000).", "May not contain the NUL character (U+0000).")
+SURROGATE_MESSAGE = bilingual(
+    "Bukan teks Unicode yang sah (surrogate tunggal).", "Not valid Unicode text (a lone surrogate)."
+)
+
+
+def text_problem(value: str) -> str | None:
+    """The bilingual message why ``value`` cannot be stored as text (NUL, a lone surrogate), or None."""
+    if "\x00" in value:
+        return NUL_MESSAGE
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return SURROGATE_MESSAGE
+    return None
+
+
+def _printable_key(key: str) -> str:
+    """A key safe to echo in an error answer (a lone surrogate cannot be encoded in any response)."""
+    return key.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def _unstorable_text(data: typing.Any) -> dict[str, list[str]]:
+    """Every key and string in ``data`` (nested dicts and lists, walked without recursion) that `text_problem`
+    refuses, by dotted path."""
+    problems: dict[str, list[str]] = {}
+    stack: list[tuple[str, typing.Any]] = [("", data)]
+    while stack:
+        path, value = stack.pop()
+        if isinstance(value, str):
+            if (message := text_problem(value)) is not None:
+                problems.setdefault(path or "_schema", []).append(message)
+        elif isinstance(value, typing.Mapping):
+            for key in list(value):
+                name = str(key)
+                child = f"{path}.{_printable_key(name)}" if path else _printable_key(name)
+                if (message := text_problem(name)) is not None:
+                    problems.setdefault(child, []).append(message)
+                stack.append((child, value[key]))
+        elif isinstance(value, list | tuple):
+            stack.extend((f"{path}.{i}" if path else str(i), item) for i, item in enumerate(value))
+    return problems
+
+
+# -- the document year range (ARSIP_MIN_DOC_YEAR) -------------------------------------------------------------
+
+DEFAULT_MIN_DOCUMENT_YEAR = 1500
+_min_document_year = DEFAULT_MIN_DOCUMENT_YEAR
+
+
+def set_min_document_year(year: int) -> None:
+    """Set the earliest year a document may be dated (``Settings.min_doc_year`` calls this)."""
+    global _min_document_year
+    _min_document_year = int(year)
+
+
+def min_document_year() -> int:
+    return _min_document_year
 
 
 class _Bilingual:
@@ -84,6 +158,8 @@ class String(_Bilingual, fields.String):
         "invalid": bilingual("Bukan teks yang sah.", "Not a valid string."),
         "invalid_utf8": bilingual("Bukan teks UTF-8 yang sah.", "Not a valid utf-8 string."),
         "blank": bilingual("Tidak boleh kosong.", "May not be blank."),
+        "nul": NUL_MESSAGE,
+        "surrogate": SURROGATE_MESSAGE,
     }
 
     def __init__(self, *, strip: bool = True, aliases: tuple[str, ...] = (), **kwargs: typing.Any) -> None:
@@ -101,6 +177,8 @@ class String(_Bilingual, fields.String):
 
     def _deserialize(self, value: typing.Any, attr: str | None, data: typing.Any, **kwargs: typing.Any):
         text = super()._deserialize(value, attr, data, **kwargs)
+        if (problem := text_problem(text)) is not None:
+            raise self.make_error("nul" if problem == NUL_MESSAGE else "surrogate")
         if self.strip:
             text = text.strip()
             if not text:
@@ -114,8 +192,13 @@ class String(_Bilingual, fields.String):
             super()._validate(value)
 
 
+INTEGER_MAX = 2**63 - 1
+"""The largest value of a 64-bit ``BIGINT`` column; no Arsip number (id, count, year) comes near it."""
+
+
 class Integer(_Bilingual, fields.Integer):
-    """An integer; refuses booleans and non-integral numbers instead of truncating them."""
+    """An integer; refuses booleans and non-integral numbers instead of truncating them, and numbers no 64-bit
+    column can hold (a database driver would fail on them after validation)."""
 
     default_error_messages: typing.ClassVar[dict[str, str]] = {
         "invalid": bilingual("Bukan bilangan bulat yang sah.", "Not a valid integer."),
@@ -125,7 +208,12 @@ class Integer(_Bilingual, fields.Integer):
     def _validated(self, value: typing.Any) -> int:
         if isinstance(value, float) and not value.is_integer():
             raise self.make_error("invalid", input=value)
-        return super()._validated(value)
+        if isinstance(value, str) and len(value.strip()) > 40:  # a 5,000-digit string: no int() conversion at all
+            raise self.make_error("too_large", input=value)
+        number = super()._validated(value)
+        if number is not None and not -INTEGER_MAX - 1 <= number <= INTEGER_MAX:
+            raise self.make_error("too_large", input=value)
+        return number
 
 
 class Float(_Bilingual, fields.Float):
@@ -153,6 +241,21 @@ class Date(_Bilingual, fields.Date):
             '"{input}" tidak dapat diformat sebagai tanggal.', '"{input}" cannot be formatted as a date.'
         ),
     }
+
+
+class DocumentDate(Date):
+    """The date of an archived document (or of its period): a year from `min_document_year()` to next year."""
+
+    default_error_messages: typing.ClassVar[dict[str, str]] = {
+        "year_range": bilingual("Tahun harus antara {low} dan {high}.", "The year must be between {low} and {high}."),
+    }
+
+    def _deserialize(self, value: typing.Any, attr: str | None, data: typing.Any, **kwargs: typing.Any):
+        date = super()._deserialize(value, attr, data, **kwargs)
+        low, high = min_document_year(), dt.date.today().year + 1
+        if not low <= date.year <= high:
+            raise self.make_error("year_range", low=low, high=high)
+        return date
 
 
 class DateTime(_Bilingual, fields.AwareDateTime):
@@ -228,7 +331,8 @@ class Username(String):
 
 
 class BaseSchema(Schema):
-    """Base of every Arsip schema: unknown fields are refused, schema-level messages are bilingual."""
+    """Base of every Arsip schema: unknown fields are refused, schema-level messages are bilingual, and no key or
+    string anywhere in the input may hold text no column can store (`text_problem`)."""
 
     error_messages: typing.ClassVar[dict[str, str]] = {
         "unknown": bilingual("Kolom tidak dikenal.", "Unknown field."),
@@ -237,6 +341,13 @@ class BaseSchema(Schema):
 
     class Meta:
         unknown = RAISE
+
+    @pre_load
+    def _refuse_unstorable_text(self, data: typing.Any, **kwargs: typing.Any) -> typing.Any:
+        problems = _unstorable_text(data)
+        if problems:
+            raise ValidationError(problems)
+        return data
 
 
 _S = typing.TypeVar("_S", bound=type[Schema])

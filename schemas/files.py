@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import typing
 import unicodedata
+from typing import Any
 
 from marshmallow import ValidationError
+from marshmallow.fields import Method
 
 from schemas.base import BaseSchema, DateTime, Integer, String, Username, bilingual
 
@@ -57,8 +59,53 @@ def validate_filename(name: typing.Any) -> str:
     return name
 
 
+# Where text extraction of a file stands, as staff read it on the record (Indonesian, English); the state values are
+# those of the ``extractions`` table, ``pending`` standing also for "not tried yet".
+EXTRACTION_STATE_LABELS: dict[str, tuple[str, str]] = {
+    "pending": ("Menunggu dibaca", "Waiting to be read"),
+    "done": ("Teks terbaca", "Text extracted"),
+    "ocr_pending": ("Menunggu OCR", "Waiting for OCR"),
+    "ocr_partial": ("OCR sebagian", "OCR partial"),
+    "failed": ("Gagal dibaca", "Extraction failed"),
+    "unsupported": ("Jenis tidak dibaca", "Type not read"),
+}
+# Why extraction failed, by the extractor's reason code (indexer.extract.model.ExtractionFailed).
+EXTRACTION_REASONS: dict[str, tuple[str, str]] = {
+    "timeout": ("Waktu pembacaan habis", "Reading took too long"),
+    "memory": ("Melebihi batas memori", "Over the memory limit"),
+    "corrupt": ("Berkas rusak atau bukan jenisnya", "The file is damaged or not of its type"),
+    "encrypted": ("Berkas terkunci kata sandi", "The file is password-protected"),
+    "unsupported": ("Jenis berkas tidak dibaca", "This type is not read"),
+    "crashed": ("Proses pembaca berhenti", "The reading process stopped"),
+    "io": ("Berkas tidak dapat dibuka", "The file could not be opened"),
+    "ocr": ("OCR gagal", "OCR failed"),
+    "limit": ("Melebihi batas ukuran isi", "Over a content limit"),
+}
+
+
+def extraction_view(extraction: Any) -> dict[str, Any]:
+    """State, labels and (for a failure) the reason of a file's extraction row (``None``: not tried yet)."""
+    state = getattr(extraction, "state", None) or "pending"
+    label_id, label_en = EXTRACTION_STATE_LABELS.get(state, (state, state))
+    error = getattr(extraction, "error", None) or ""
+    code = error.split(":", 1)[0].strip() if error else ""
+    reason = EXTRACTION_REASONS.get(code) if state in {"failed", "unsupported", "ocr_partial"} else None
+    if reason is None and state == "failed" and error:
+        reason = (error[:200], error[:200])  # a reason code this table does not know: the extractor's words
+    return {
+        "state": state,
+        "label": label_id,
+        "label_en": label_en,
+        "reason": reason[0] if reason else None,
+        "reason_en": reason[1] if reason else None,
+        "pages": getattr(extraction, "page_count", 0) or 0,
+        "ocr_pages": getattr(extraction, "ocr_pages", 0) or 0,
+    }
+
+
 class FileSchema(BaseSchema):
-    """A stored file of a record (dump only). ``sha256`` is the blob address and the fixity value."""
+    """A stored file of a record (dump only). ``sha256`` is the blob address and the fixity value; ``extraction``
+    says how far reading its text got (done, waiting for OCR, OCR partial, failed with the reason)."""
 
     id = Integer(dump_only=True)
     filename = String(dump_only=True)
@@ -67,3 +114,7 @@ class FileSchema(BaseSchema):
     sha256 = String(dump_only=True, aliases=("blob_sha256",))
     created_at = DateTime(dump_only=True)
     created_by = Username(dump_only=True, allow_none=True)
+    extraction = Method("_extraction", dump_only=True)
+
+    def _extraction(self, obj: Any) -> dict[str, Any]:
+        return extraction_view(getattr(obj, "extraction", None))

@@ -20,6 +20,7 @@ from schemas.base import (
     Boolean,
     Date,
     DateTime,
+    DocumentDate,
     Enum,
     Integer,
     List,
@@ -142,9 +143,10 @@ class RecordDescriptionFields(BaseSchema):
     )
     description = _optional_text(20_000)
     # Dates (*tanggal*, *kurun waktu*).
-    doc_date = Date(load_default=None, validate=validate_doc_date)
-    period_start = Date(load_default=None)
-    period_end = Date(load_default=None)
+    # A year from ARSIP_MIN_DOC_YEAR (default 1500) to next year (`schemas.base.DocumentDate`).
+    doc_date = DocumentDate(load_default=None, validate=validate_doc_date)
+    period_start = DocumentDate(load_default=None)
+    period_end = DocumentDate(load_default=None)
     # Physical description (*tingkat perkembangan*, *jumlah*, *satuan*, media, *keterangan*).
     development_level = Enum(DevelopmentLevel, load_default=DevelopmentLevel.ASLI)
     quantity = Integer(load_default=1, validate=Range(min=1, max=QUANTITY_MAX))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, Response, json
+from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
 from ..errors import ArsipError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
@@ -80,6 +80,12 @@ def from_http_exception(error: HTTPException) -> Response:
 
 
 def register(app: Flask) -> None:
+    @app.before_request
+    def _read_query_string_first() -> None:
+        """Read the (strict) query string before any other hook or view: a malformed one is then this 400 problem,
+        never an error raised later while an error page is rendered (``api/strict_input.py``)."""
+        request.args  # noqa: B018
+
     app.register_error_handler(ArsipError, from_arsip_error)
     app.register_error_handler(
         FileTooLarge,

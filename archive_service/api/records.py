@@ -23,6 +23,7 @@ from ..downloads import file_response
 from ..errors import PreconditionRequired, ValidationFailed
 from ..services import records as svc
 from .security import current_actor, endpoint_action, runtime
+from .strict_input import BoundedPaginationParser, loads_json
 from .uploads import collect_uploads
 
 blp = Blueprint(
@@ -31,6 +32,7 @@ blp = Blueprint(
     url_prefix="/api/v1/records",
     description="Arsip: deskripsi arsip, berkas, riwayat / Records: description, files, history",
 )
+blp.PAGINATION_ARGUMENTS_PARSER = BoundedPaginationParser()  # ?page=10**30 is a 422, not a database overflow
 
 
 def _with_etag(record: Any, status: int = 200) -> Response:
@@ -69,7 +71,7 @@ def _metadata_from_request() -> dict[str, Any]:
         if raw is None:
             raise ValidationFailed(errors={"metadata": ["Wajib diisi. / Missing data for required field."]})
         try:
-            data = json.loads(raw)
+            data = loads_json(raw, where="metadata")  # strictly: depth, number size, NUL, surrogates (400)
         except json.JSONDecodeError as exc:
             raise ValidationFailed(errors={"metadata": ["Bukan JSON yang sah. / Not valid JSON."]}) from exc
     else:

@@ -247,6 +247,11 @@ class RecordFile(Base):
 
     record: Mapped[Record] = relationship(back_populates="files")
     created_by: Mapped[User | None] = relationship(lazy="joined")
+    # How far text extraction of the content got (None: not tried yet), shown on the record so staff see a failure
+    # where they look (issue 16); keyed by content, so identical files share it.
+    extraction: Mapped[Extraction | None] = relationship(
+        primaryjoin="RecordFile.blob_sha256 == foreign(Extraction.blob_sha256)", viewonly=True, lazy="selectin"
+    )
 
     @property
     def sha256(self) -> str:
@@ -477,3 +482,18 @@ class OaiItem(Base):
     datestamp: Mapped[datetime] = mapped_column()
     deleted: Mapped[bool] = mapped_column(Boolean, default=False)
     record_version: Mapped[int] = mapped_column(Integer)
+
+
+class IngestSource(Base):
+    """A file ``arsip ingest`` made a record of: its path and content, so a rerun after a crash (or by habit) skips
+    what is already in and creates no duplicates (``--force`` ingests again). Written in the record's transaction."""
+
+    __tablename__ = "ingest_sources"
+    # not unique: ``--force`` makes another record of the same file on purpose
+    __table_args__ = (Index("ix_ingest_sources_source", "source_path", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source_path: Mapped[str] = mapped_column(String(1024))
+    sha256: Mapped[str] = mapped_column(String(64))
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), index=True)
+    ingested_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -88,11 +88,14 @@ def not_found(record_id: int) -> NotFound:
     return NotFound(f"Arsip {record_id} tidak ditemukan.", f"Record {record_id} not found.")
 
 
-def load_visible(session: Session, actor: Actor, record_id: int) -> Record:
-    """The record, or 404 when it does not exist *or* the actor may not read it (no existence leak)."""
-    record = session.execute(
-        select(Record).where(Record.id == record_id, visibility_filter(actor))
-    ).scalar_one_or_none()
+def load_visible(session: Session, actor: Actor, record_id: int, *, lock: bool = False) -> Record:
+    """The record, or 404 when it does not exist *or* the actor may not read it (no existence leak). ``lock``
+    takes the row lock now (``FOR UPDATE`` on PostgreSQL), for a change that must not fail on a version bumped
+    by someone else between this read and its own write."""
+    query = select(Record).where(Record.id == record_id, visibility_filter(actor))
+    if lock:
+        query = query.with_for_update(of=Record)
+    record = session.execute(query).scalar_one_or_none()
     if record is None:
         raise not_found(record_id)
     return record

@@ -19,6 +19,10 @@ derived from the dedupe key, so a receiving server or client that deduplicates o
 
 The attempt counter is raised when a row is claimed (not after a failure), so even a run that crashes on a row
 counts a try and a poisoned message stops after ``MAX_ATTEMPTS``.
+
+**Clean-up.** A run of all jobs also removes what crashed processes left behind (``services/cleanup.py``: staging
+files, unreferenced blobs, temp folders, stray index generations; with ``dry_run`` it only counts them). It uses
+the real clock, not ``now``, and a failing clean-up never stops the notifications.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select, update
 
@@ -42,6 +47,9 @@ from . import notifications, workflow
 from .actor import SYSTEM, Actor
 from .auth import authorize
 from .mailer import Mailer, MailServerUnavailable, build_message
+
+if TYPE_CHECKING:
+    from .cleanup import CleanupReport
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +76,7 @@ class CronReport:
     failed: int = 0
     pending: int = 0  # unsent rows left for a later run (mail off, server down, or given up)
     errors: list[str] = field(default_factory=list)
+    cleanup: CleanupReport | None = None  # what the clean-up removed (runs of all jobs)
 
     @property
     def ok(self) -> bool:
@@ -99,6 +108,8 @@ def run(
         result.composed = len(drafts)
         result.recorded = count_new(rt, drafts) if dry_run else record(rt, drafts)
         report.jobs.append(result)
+    if set(jobs) >= set(JOBS):
+        report.cleanup = _clean_up(rt, dry_run)
     if dry_run:
         report.pending = _unsent(rt)
         return report
@@ -108,6 +119,16 @@ def run(
             deliver(rt, mailer, report)
     report.pending = _unsent(rt)
     return report
+
+
+def _clean_up(rt: Runtime, dry_run: bool) -> CleanupReport | None:
+    from . import cleanup
+
+    try:
+        return cleanup.run(rt, reason="cron", dry_run=dry_run)
+    except Exception:
+        log.exception("clean-up failed; the periodic jobs go on")
+        return None
 
 
 def _compose(rt: Runtime, job: str, now: datetime, today: date) -> list[notifications.Draft]:

@@ -8,23 +8,29 @@ never leave a wrong document behind; that is what makes a kill mid-batch harmles
 after the index committed, and are simply applied again).
 
 Text: files are extracted once per content (``extractions`` table) in a process pool with time and memory limits,
-and the text is stored as a derived blob with page boundaries, so reindexing never extracts again.
+and the text is stored as a derived blob with page boundaries, so reindexing never extracts again. The pool's
+processes are shared out by the extraction scheduler (``indexer/extract/scheduler.py``: short work first, long OCR
+in chunks, a page cap and a budget per file), and the worker never waits for a long file: records whose files are
+still being extracted wait in its :class:`ExtractionLane` while it indexes the others and reads new rows.
+
+Extraction states: ``pending`` (none yet, or sent back by an admin), ``done``, ``unsupported``, ``failed``,
+``ocr_pending`` (OCR could not run: off or not installed) and ``ocr_partial`` (OCR stopped at the page cap or the
+budget; the stored text lists the pages left, and a retry resumes with them). The last three are
+``RETRYABLE_STATES``: listed for the admin and sent back to the queue by a retry.
 """
 
 from __future__ import annotations
 
-import contextlib
 import io
 import logging
-import queue
+import shutil
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -32,6 +38,7 @@ from sqlalchemy.orm import Session
 from indexer.analysis import Analyzed
 from indexer.extract import Extraction as ExtractedText
 from indexer.extract import ExtractionFailed
+from indexer.extract.pool import owner_tag
 from indexer.model import IndexDocument
 from indexer.titles import HEAD_CHARS
 from schemas.enums import OPEN_KIP_CATEGORIES, SecurityClass
@@ -45,7 +52,6 @@ from .public_versions import public_view
 from .uploads import lock_blob
 
 log = logging.getLogger(__name__)
-_T = TypeVar("_T")
 
 INTERNAL = "internal"
 PUBLIC = "public"
@@ -55,8 +61,13 @@ MAX_ATTEMPTS = 8  # an outbox row that fails this often is parked (dead letter) 
 MAX_BACKOFF = timedelta(minutes=10)
 MAX_INDEXED_CHARS = 20_000_000  # per record: a bound on memory for pathological files; the blob keeps everything
 READ_CHUNK = 500
-RETRYABLE_STATES = ("failed", "ocr_pending")  # extraction states an admin sees and may send back to the queue
+# extraction states an admin sees and may send back to the queue (``ocr_partial``: resumed with the pages left)
+RETRYABLE_STATES = ("failed", "ocr_pending", "ocr_partial")
 INDEX_CHUNK = 64  # records indexed (one commit) at a time while the pool extracts the rest
+FLUSH_SECONDS = 1.0  # records whose files are done are indexed at least this often, whatever the rest does
+PASS_WAIT_SECONDS = 1.0  # how long an outbox pass with nothing new waits for extractions in flight
+# next_attempt_at of outbox rows whose record waits for the text of its files (ExtractionLane): no pass reads them
+HELD = datetime(9000, 1, 1, tzinfo=UTC)
 
 
 # ---- what is public -----------------------------------------------------------------------------------------------
@@ -142,9 +153,15 @@ def document_for(record: Record, body: str, analyzed: Analyzed | None = None) ->
 class ExtractStats:
     done: int = 0
     failed: int = 0
-    ocr_pending: int = 0
+    ocr_pending: int = 0  # files with pages still waiting for OCR, the partly OCRed ones included
+    ocr_partial: int = 0  # of those, files whose OCR stopped at the page cap or the budget
     unsupported: int = 0
     seconds: float = 0.0
+
+    def count(self, state: str) -> None:
+        if state == "ocr_partial":
+            self.ocr_pending += 1
+        setattr(self, state, getattr(self, state) + 1)
 
 
 def pending_blobs(rt: Runtime, shas: Iterable[str] | None = None, *, retry_failed: bool = False) -> list[str]:
@@ -165,111 +182,167 @@ def pending_blobs(rt: Runtime, shas: Iterable[str] | None = None, *, retry_faile
         return sorted(session.execute(q).scalars())
 
 
+class _Extractor:
+    """Blobs through the extraction scheduler (``indexer.extract.scheduler``), each result recorded as it comes.
+
+    It hands the scheduler a path to each blob (the stored file itself on the local store; on S3 a temp copy in
+    ``<data>/tmp/extract-<pid>-<host>-…``, at most ``MAX_COPIES`` at a time, smallest first), resumes a file whose OCR
+    stopped at the page cap (``ocr_partial``, or one an admin sent back as ``pending``) from its stored partial text,
+    and records every result (text blob + ``extractions`` row) before handing it on."""
+
+    MAX_COPIES = 16
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.queue = rt.scheduler.queue()
+        self.inflight: set[str] = set()
+        self._unsent: list[tuple[int, str, int | None]] = []  # (size, sha, cap) waiting for a temp copy slot
+        self._tmp: Path | None = None
+        self._copies: set[str] = set()
+        self._local = getattr(rt.blobs, "path", None) is not None
+        self._done_early: list[tuple[str, ExtractionFailed]] = []  # blobs that failed before reaching a process
+
+    @property
+    def outstanding(self) -> int:
+        return len(self.inflight)
+
+    def add(self, shas: Iterable[str], caps: dict[str, int] | None = None) -> None:
+        """Submit blobs (not already in flight); ``caps`` raises the OCR page cap of some (an admin's retry)."""
+        wanted = [sha for sha in dict.fromkeys(shas) if sha not in self.inflight]
+        if not wanted:
+            return
+        with self.rt.db.read() as session:
+            sizes = dict(session.execute(select(Blob.sha256, Blob.size).where(Blob.sha256.in_(wanted))).all())
+        default = self.rt.settings.ocr_max_pages
+        for sha in wanted:
+            self.inflight.add(sha)
+            cap = max(default, (caps or {}).get(sha, 0))
+            self._unsent.append((int(sizes.get(sha, 0)), sha, cap))
+        self._unsent.sort(reverse=True)  # popped from the end: smallest first
+        self._send()
+
+    def _send(self) -> None:
+        batch: list[tuple[int, str, int | None]] = []
+        while self._unsent and (self._local or len(self._copies) + len(batch) < self.MAX_COPIES):
+            batch.append(self._unsent.pop())
+        if not batch:
+            return
+        shas = [sha for _size, sha, _cap in batch]
+        with self.rt.db.read() as session:
+            mimes = dict(session.execute(select(Blob.sha256, Blob.mime).where(Blob.sha256.in_(shas))).all())
+            resumable = dict(
+                session.execute(
+                    select(Extraction.blob_sha256, Extraction.text_sha256).where(
+                        Extraction.blob_sha256.in_(shas),
+                        Extraction.state.in_(("pending", "ocr_partial")),
+                        Extraction.text_sha256.is_not(None),
+                    )
+                ).all()
+            )
+        for size, sha, cap in batch:
+            try:
+                path = self._path(sha)
+            except Exception as exc:  # the bytes are not readable: a failed extraction, not a failed batch
+                self._failed_now(sha, ExtractionFailed("io", f"cannot read the stored file: {exc}"))
+                continue
+            prior = self._partial(resumable.get(sha))
+            mime = mimes.get(sha, "application/octet-stream")
+            self.queue.submit(sha, path, mime, size=size, max_ocr_pages=cap, resume=prior)
+
+    def _partial(self, text_sha: str | None) -> ExtractedText | None:
+        """The stored text of an extraction whose OCR stopped part-way, to resume from; None otherwise."""
+        if text_sha is None:
+            return None
+        try:
+            with self.rt.blobs.open(text_sha) as fh:
+                prior = ExtractedText.from_json_bytes(fh.read())
+        except Exception:
+            log.warning("stored text %s unreadable; extracting again from the start", text_sha, exc_info=True)
+            return None
+        return prior if prior.partial and prior.ocr_todo else None
+
+    def _path(self, sha: str) -> Path:
+        """The blob's bytes as a file: the stored file itself on the local store, a streamed temp copy from S3."""
+        path_of = getattr(self.rt.blobs, "path", None)
+        if path_of is not None:
+            return Path(path_of(sha))
+        if self._tmp is None:
+            self.rt.settings.staging_dir.mkdir(parents=True, exist_ok=True)
+            self._tmp = Path(tempfile.mkdtemp(dir=self.rt.settings.staging_dir, prefix=f"extract-{owner_tag()}-"))
+        target = self._tmp / sha
+        with self.rt.blobs.open(sha) as src, open(target, "wb") as dst:
+            while chunk := src.read(1024 * 1024):
+                dst.write(chunk)
+        self._copies.add(sha)
+        return target
+
+    def _failed_now(self, sha: str, failure: ExtractionFailed) -> None:
+        self._done_early.append((sha, failure))
+
+    def results(self, timeout: float | None) -> list[tuple[str, ExtractedText | None, str]]:
+        """Results that came in (waiting up to ``timeout`` for one), each recorded: ``(sha, text or None, state)``."""
+        early, self._done_early = self._done_early, []
+        outcomes: list[tuple[str, ExtractedText | ExtractionFailed]] = list(early)
+        if not outcomes:
+            outcomes = [(key, result) for key, result in self.queue.results(timeout=timeout)]
+        out: list[tuple[str, ExtractedText | None, str]] = []
+        for sha, outcome in outcomes:
+            self.inflight.discard(sha)
+            if sha in self._copies and self._tmp is not None:
+                self._copies.discard(sha)
+                (self._tmp / sha).unlink(missing_ok=True)
+            if isinstance(outcome, ExtractionFailed):
+                _record_failure(self.rt, sha, outcome)
+                out.append((sha, None, "failed"))
+            else:
+                out.append((sha, outcome, _record_text(self.rt, sha, outcome)))
+        self._send()
+        return out
+
+    def close(self) -> None:
+        self.queue.close()
+        self.inflight.clear()
+        self._unsent.clear()
+        if self._tmp is not None:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
+
+
 def extract_blobs(
-    rt: Runtime, shas: list[str], on_done: Callable[[str, ExtractedText | None], None] | None = None
+    rt: Runtime,
+    shas: list[str],
+    on_done: Callable[[str, ExtractedText | None], None] | None = None,
+    *,
+    max_ocr_pages: int | None = None,
 ) -> ExtractStats:
-    """Extract each blob in the pool (streamed, limited), store its text blob and the extraction row.
+    """Extract each blob through the scheduler (fair, limited), store its text blob and the extraction row.
 
     ``on_done(sha, extraction or None)`` is called after each blob is recorded, so the caller can index the
-    records whose files are all done while the pool goes on. A feeder thread keeps the pool's workers supplied
-    meanwhile (the pool hands a worker its next file only when asked). On the corpus the pool itself is the
-    bottleneck: see benchmarks/ingest_corpus.py."""
+    records whose files are all done while the rest go on. ``max_ocr_pages`` raises the OCR page cap for these
+    files (an administrator resuming partial OCR)."""
     stats = ExtractStats()
     if not shas:
         return stats
     started = time.perf_counter()
-    with rt.db.read() as session:
-        blobs = {
-            sha: (mime, size)
-            for sha, mime, size in session.execute(
-                select(Blob.sha256, Blob.mime, Blob.size).where(Blob.sha256.in_(shas))
-            )
-        }
-    # Largest first: the long files start at once and the short ones fill the gaps, so no worker sits idle at the
-    # end of a batch while another finishes a 500-page PDF (longest-processing-time-first scheduling).
-    ordered = sorted(shas, key=lambda sha: -blobs.get(sha, ("", 0))[1])
-    with tempfile.TemporaryDirectory(dir=rt.settings.staging_dir, prefix="extract-") as tmp:
-        items = (
-            (sha, _local_path(rt, sha, Path(tmp)), blobs.get(sha, ("application/octet-stream", 0))[0])
-            for sha in ordered
-        )
-        for sha, outcome in _fed(rt.extractor.map_unordered(items)):
-            extracted: ExtractedText | None = None
-            if isinstance(outcome, ExtractionFailed):
-                _record_failure(rt, sha, outcome)
-                stats.failed += 1
-            else:
-                state = _record_text(rt, sha, outcome)
-                setattr(stats, state, getattr(stats, state) + 1)
-                extracted = outcome
-            _drop_temp(Path(tmp), sha)
-            if on_done is not None:
-                on_done(sha, extracted)
+    extractor = _Extractor(rt)
+    try:
+        extractor.add(shas, dict.fromkeys(shas, max_ocr_pages) if max_ocr_pages else None)
+        while extractor.outstanding:
+            for sha, extracted, state in extractor.results(timeout=None):
+                stats.count(state)
+                if on_done is not None:
+                    on_done(sha, extracted)
+    finally:
+        extractor.close()
     stats.seconds = time.perf_counter() - started
     return stats
-
-
-_END = object()
-
-
-def _fed(results: Iterator[_T]) -> Iterator[_T]:
-    """Iterate ``results`` in a background thread, a few items ahead of the consumer (bounded queue)."""
-    box: queue.Queue[object] = queue.Queue(maxsize=8)
-    stop = threading.Event()
-
-    def feed() -> None:
-        try:
-            for item in results:
-                if stop.is_set():
-                    break
-                box.put(item)
-        except BaseException as exc:  # handed to the consumer, raised there
-            box.put(_Failure(exc))
-        finally:
-            close = getattr(results, "close", None)
-            if close is not None:
-                close()  # an abandoned pool iteration stops its workers
-            box.put(_END)
-
-    thread = threading.Thread(target=feed, name="arsip-extract-feeder", daemon=True)
-    thread.start()
-    try:
-        while (item := box.get()) is not _END:
-            if isinstance(item, _Failure):
-                raise item.exc
-            yield item  # type: ignore[misc]
-    finally:
-        stop.set()
-        while thread.is_alive():  # unblock a feeder waiting on a full queue
-            with contextlib.suppress(queue.Empty):
-                box.get(timeout=0.1)
-        thread.join()
-
-
-@dataclass
-class _Failure:
-    exc: BaseException
-
-
-def _local_path(rt: Runtime, sha: str, tmp: Path) -> Path:
-    """A path to the blob's bytes: the stored file itself on the local store, a streamed temp copy from S3."""
-    path_of = getattr(rt.blobs, "path", None)
-    if path_of is not None:
-        return Path(path_of(sha))
-    target = tmp / sha
-    with rt.blobs.open(sha) as src, open(target, "wb") as dst:
-        while chunk := src.read(1024 * 1024):
-            dst.write(chunk)
-    return target
-
-
-def _drop_temp(tmp: Path, sha: str) -> None:
-    (tmp / sha).unlink(missing_ok=True)
 
 
 def _record_text(rt: Runtime, sha: str, extracted: ExtractedText) -> str:
     if extracted.method == "unsupported":
         state = "unsupported"
+    elif extracted.partial:
+        state = "ocr_partial"  # OCR stopped at the page cap or the budget: an admin's retry resumes it
     elif extracted.ocr_pending:
         state = "ocr_pending"
     else:
@@ -364,17 +437,26 @@ def record_texts(
 
 
 # ---- applying records to the indexes ------------------------------------------------------------------------------
-def sync_records(rt: Runtime, ids: Iterable[int], *, extract: bool = True) -> None:
+def sync_records(
+    rt: Runtime,
+    ids: Iterable[int],
+    *,
+    extract: bool = True,
+    lane: ExtractionLane | None = None,
+    caps: dict[int, int] | None = None,
+) -> list[int]:
     """Make both indexes hold exactly what the database says about these records now.
 
-    With ``extract``, files without text are extracted first; records are indexed in chunks as soon as all their
-    files are done, while the pool extracts the rest."""
+    With ``extract``, files without text are extracted first: records are indexed as soon as all their files are
+    done (at least every ``FLUSH_SECONDS``), while the scheduler extracts the rest. With a ``lane`` (the index
+    worker) nothing waits: the records whose files need text are handed to the lane and returned, the others are
+    indexed now. ``caps`` raises the OCR page cap of some records' files (an administrator's retry)."""
     wanted = sorted(set(ids))
     if not wanted:
-        return
+        return []
     if not extract:
         _index_records(rt, wanted, {})
-        return
+        return []
     with rt.db.read() as session:
         files = session.execute(
             select(RecordFile.record_id, RecordFile.blob_sha256).where(RecordFile.record_id.in_(wanted))
@@ -382,36 +464,52 @@ def sync_records(rt: Runtime, ids: Iterable[int], *, extract: bool = True) -> No
     todo = set(pending_blobs(rt, [sha for _rid, sha in files]))
     waiting: dict[int, set[str]] = {}
     holders: dict[str, list[int]] = {}
-    shas_of: dict[int, list[str]] = {}
+    sha_caps: dict[str, int] = {}
     for rid, sha in files:
-        shas_of.setdefault(rid, []).append(sha)
         if sha in todo:
             waiting.setdefault(rid, set()).add(sha)
             holders.setdefault(sha, []).append(rid)
+            if caps and rid in caps:
+                sha_caps[sha] = max(sha_caps.get(sha, 0), caps[rid])
     ready = [rid for rid in wanted if rid not in waiting]
+    if lane is not None:
+        for rid, shas in waiting.items():
+            lane.wait_for(rid, shas)
+        lane.extractor.add(sorted(todo), sha_caps)
+        for start in range(0, len(ready), INDEX_CHUNK):
+            _index_records(rt, ready[start : start + INDEX_CHUNK], lane.analyzed, lane.known)
+        return sorted(waiting)
     analyzed: dict[str, Analyzed] = {}
     known: dict[str, str] = {}
 
-    def done(sha: str, extracted: ExtractedText | None) -> None:
-        if extracted is not None:
-            known[sha] = extracted.text
-            if extracted.analyzed is not None:
-                analyzed[sha] = extracted.analyzed
-        for rid in holders.get(sha, []):
-            waiting[rid].discard(sha)
-            if not waiting[rid]:
-                ready.append(rid)
-        if len(ready) >= INDEX_CHUNK:
-            _index_records(rt, ready, analyzed, known)
-            for rid in ready:  # their texts are in the index now: free the memory
-                for sha_done in shas_of.get(rid, []):
-                    analyzed.pop(sha_done, None)
-                    known.pop(sha_done, None)
-            ready.clear()
+    def flush() -> None:
+        for start in range(0, len(ready), INDEX_CHUNK):
+            _index_records(rt, ready[start : start + INDEX_CHUNK], analyzed, known)
+        ready.clear()
+        known.clear()  # indexed now; records still waiting read their other texts back from the blobs
+        analyzed.clear()
 
-    extract_blobs(rt, sorted(todo), on_done=done)
-    if ready:
-        _index_records(rt, ready, analyzed, known)
+    extractor = _Extractor(rt)
+    try:
+        extractor.add(sorted(todo), sha_caps)
+        flushed = time.monotonic()
+        while extractor.outstanding:
+            for sha, extracted, _state in extractor.results(timeout=FLUSH_SECONDS):
+                if extracted is not None:
+                    known[sha] = extracted.text
+                    if extracted.analyzed is not None:
+                        analyzed[sha] = extracted.analyzed
+                for rid in holders.get(sha, []):
+                    waiting[rid].discard(sha)
+                    if not waiting[rid]:
+                        ready.append(rid)
+            if ready and (len(ready) >= INDEX_CHUNK or time.monotonic() - flushed >= FLUSH_SECONDS):
+                flush()
+                flushed = time.monotonic()
+    finally:
+        extractor.close()
+    flush()
+    return []
 
 
 def _index_records(
@@ -523,6 +621,117 @@ class OutboxStats:
     failed: int = 0
     dead: int = 0
     records: int = 0
+    waiting: int = 0  # rows held for records whose files are still being extracted
+
+
+class ExtractionLane:
+    """The index worker's extractions in flight, across passes of :func:`process_outbox`.
+
+    A record whose files still need text is not indexed in the pass that read its outbox rows: its files go to the
+    extraction scheduler, its rows are *held* (``next_attempt_at`` = ``HELD``, so no later pass reads them again)
+    and the pass goes on with the next rows. Every later pass records the extractions that finished, indexes the
+    records whose files are now all done and marks their rows processed. So a long file holds back only its own
+    record: other records are indexed as soon as their own files are done, and new rows keep flowing while a
+    3,000-page scan is OCRed. Records are still indexed state-based, whenever they become ready.
+
+    The held rows are the durable part: a worker that dies leaves them held and unprocessed, and the next worker
+    (there is one per data folder) releases them when it creates its lane, then extracts those files again."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self.lock = threading.RLock()  # one pass at a time, whichever thread calls process_outbox
+        _release_held(rt)
+        self.extractor = _Extractor(rt)
+        self.waiting: dict[int, set[str]] = {}  # record → its blobs still being extracted
+        self.holders: dict[str, set[int]] = {}  # blob → records waiting for it
+        self.events: dict[int, set[int]] = {}  # record → its held outbox rows
+        self.known: dict[str, str] = {}  # texts just extracted, until their records are indexed
+        self.analyzed: dict[str, Analyzed] = {}
+
+    @property
+    def busy(self) -> bool:
+        return bool(self.extractor.outstanding)
+
+    @property
+    def held_rows(self) -> int:
+        return sum(len(rows) for rows in self.events.values())
+
+    def wait_for(self, record_id: int, shas: Iterable[str]) -> None:
+        for sha in shas:
+            self.waiting.setdefault(record_id, set()).add(sha)
+            self.holders.setdefault(sha, set()).add(record_id)
+
+    def hold(self, record_id: int, event_ids: Iterable[int]) -> None:
+        rows = set(event_ids) - self.events.get(record_id, set())
+        if rows:
+            self.events.setdefault(record_id, set()).update(rows)
+            with self.rt.db.write() as session:
+                session.execute(
+                    update(OutboxEvent).where(OutboxEvent.id.in_(sorted(rows))).values(next_attempt_at=HELD)
+                )
+
+    def collect(self, timeout: float) -> list[int]:
+        """Record the extractions that finished (waiting up to ``timeout`` for one); the records now ready."""
+        ready: list[int] = []
+        if not self.busy:
+            return ready
+        for sha, extracted, _state in self.extractor.results(timeout=timeout):
+            if extracted is not None:
+                self.known[sha] = extracted.text
+                if extracted.analyzed is not None:
+                    self.analyzed[sha] = extracted.analyzed
+            for rid in self.holders.pop(sha, set()):
+                shas = self.waiting.get(rid)
+                if shas is None:
+                    continue
+                shas.discard(sha)
+                if not shas:
+                    del self.waiting[rid]
+                    ready.append(rid)
+        return sorted(ready)
+
+    def release(self, record_ids: Iterable[int]) -> list[int]:
+        """Forget these (indexed or failed) records; their held rows, for the caller to mark."""
+        rows: list[int] = []
+        for rid in record_ids:
+            rows.extend(sorted(self.events.pop(rid, set())))
+            for sha in self.waiting.pop(rid, set()):
+                self.holders.get(sha, set()).discard(rid)
+        return rows
+
+    def forget_texts(self) -> None:
+        """Drop texts no waiting record needs any more (the others are read back from their blobs if needed)."""
+        needed = {sha for shas in self.waiting.values() for sha in shas}
+        for sha in [sha for sha in self.known if sha not in needed]:
+            self.known.pop(sha, None)
+            self.analyzed.pop(sha, None)
+
+    def close(self) -> None:
+        self.extractor.close()
+
+
+_LANE_LOCK = threading.Lock()
+
+
+def worker_lane(rt: Runtime) -> ExtractionLane:
+    """The extraction lane of this runtime's index worker (created on first use, closed with the runtime)."""
+    with _LANE_LOCK:
+        if rt._lane is None:
+            rt._lane = ExtractionLane(rt)
+        elif rt._lane.extractor.queue.scheduler is not rt.scheduler:  # the pool was swapped (tests, benchmarks)
+            rt._lane.close()
+            rt._lane = ExtractionLane(rt)  # releases the rows the old lane held: they are read again
+        return rt._lane  # type: ignore[no-any-return]
+
+
+def _release_held(rt: Runtime) -> None:
+    """Rows a previous worker held for its extractions, which died with it: due again."""
+    with rt.db.write() as session:
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.processed_at.is_(None), OutboxEvent.next_attempt_at >= HELD)
+            .values(next_attempt_at=None)
+        )
 
 
 def _due_events(session: Session, limit: int, now: datetime) -> list[OutboxEvent]:
@@ -540,42 +749,97 @@ def _due_events(session: Session, limit: int, now: datetime) -> list[OutboxEvent
     )
 
 
-def process_outbox(rt: Runtime, *, batch_size: int = 200) -> OutboxStats:
-    """Apply one batch of pending outbox rows, in order; returns what happened (processed 0: nothing to do).
+def process_outbox(rt: Runtime, *, batch_size: int = 200, wait: float = PASS_WAIT_SECONDS) -> OutboxStats:
+    """One pass of the worker: index the records whose extractions finished, then apply one batch of due outbox
+    rows in order; returns what happened (nothing processed, failed or waiting: nothing to do).
 
+    Records whose files need text wait in the worker's :class:`ExtractionLane` (``stats.waiting`` counts their
+    rows) while the pass goes on; a pass waits up to ``wait`` seconds for extractions in flight, indexing records as
+    their files finish, so a short file uploaded alone is indexed in the pass that read its row.
     A batch that fails is split: each record is tried alone, so one poison record cannot hold up the rest. Its rows
     back off exponentially and are parked as dead letters after :data:`MAX_ATTEMPTS` failures.
     """
     stats = OutboxStats()
-    now = utcnow()
-    with rt.db.read() as session:
-        events = _due_events(session, batch_size, now)
-    if not events:
-        return stats
+    lane = worker_lane(rt)
+    with lane.lock:
+        _apply_ready(rt, lane, lane.collect(0), stats)
+        with rt.db.read() as session:
+            events = _due_events(session, batch_size, utcnow())
+        if events:
+            _admit(rt, lane, events, stats)
+        deadline = time.monotonic() + wait  # short files just handed out usually finish within this very pass
+        while lane.busy and (left := deadline - time.monotonic()) > 0:
+            _apply_ready(rt, lane, lane.collect(left), stats)
+        lane.forget_texts()
+        stats.waiting = lane.held_rows
+    return stats
+
+
+def _admit(rt: Runtime, lane: ExtractionLane, events: list[OutboxEvent], stats: OutboxStats) -> None:
+    """Apply a batch of rows: index the records that are ready, hand the others to the lane and hold their rows."""
     by_record: dict[int | None, list[int]] = {}
+    caps: dict[int, int] = {}
     for event in events:
         by_record.setdefault(event.record_id, []).append(event.id)
+        cap = (event.payload or {}).get("max_ocr_pages") if isinstance(event.payload, dict) else None
+        if event.record_id is not None and isinstance(cap, int) and cap > 0:
+            caps[event.record_id] = max(caps.get(event.record_id, 0), cap)
     record_ids = [rid for rid in by_record if rid is not None]
     try:
-        sync_records(rt, record_ids)
-        _mark_done(rt, [e.id for e in events])
-        stats.processed = len(events)
-        stats.records = len(record_ids)
-        return stats
+        held = set(sync_records(rt, record_ids, lane=lane, caps=caps))
     except Exception:
         log.exception("outbox batch failed; retrying record by record")
+    else:
+        done = [eid for rid, event_ids in by_record.items() if rid not in held for eid in event_ids]
+        _mark_done(rt, done)
+        stats.processed += len(done)
+        stats.records += sum(1 for rid in record_ids if rid not in held)
+        for rid in held:
+            lane.hold(rid, by_record[rid])
+        return
     for rid, event_ids in by_record.items():
         try:
-            if rid is not None:
-                sync_records(rt, [rid])
+            if rid is not None and sync_records(rt, [rid], lane=lane, caps=caps):
+                lane.hold(rid, event_ids)
+                continue
             _mark_done(rt, event_ids)
             stats.processed += len(event_ids)
             stats.records += rid is not None
         except Exception as exc:
             log.exception("indexing record %s failed", rid)
+            if rid is not None:
+                lane.release([rid])
             stats.dead += _mark_failed(rt, event_ids, f"{type(exc).__name__}: {exc}")
             stats.failed += len(event_ids)
-    return stats
+
+
+def _apply_ready(rt: Runtime, lane: ExtractionLane, ready: list[int], stats: OutboxStats) -> None:
+    """Index records whose files are now all extracted and mark their held rows processed."""
+    for start in range(0, len(ready), INDEX_CHUNK):
+        chunk = ready[start : start + INDEX_CHUNK]
+        try:
+            _index_records(rt, chunk, lane.analyzed, lane.known)
+        except Exception:
+            log.exception("indexing extracted records failed; retrying record by record")
+        else:
+            rows = lane.release(chunk)
+            _mark_done(rt, rows)
+            stats.processed += len(rows)
+            stats.records += len(chunk)
+            continue
+        for rid in chunk:
+            try:
+                _index_records(rt, [rid], lane.analyzed, lane.known)
+            except Exception as exc:
+                log.exception("indexing record %s failed", rid)
+                rows = lane.release([rid])
+                stats.dead += _mark_failed(rt, rows, f"{type(exc).__name__}: {exc}")
+                stats.failed += len(rows)
+            else:
+                rows = lane.release([rid])
+                _mark_done(rt, rows)
+                stats.processed += len(rows)
+                stats.records += 1
 
 
 def _mark_done(rt: Runtime, event_ids: list[int]) -> None:
@@ -609,7 +873,8 @@ def drain(rt: Runtime, *, timeout: float = 60.0, batch_size: int = 500) -> Outbo
         total.failed += stats.failed
         total.dead += stats.dead
         total.records += stats.records
-        if stats.processed == 0 and stats.failed == 0:
+        total.waiting = stats.waiting
+        if stats.processed == 0 and stats.failed == 0 and stats.waiting == 0:
             break
     return total
 
@@ -626,6 +891,17 @@ def backlog(rt: Runtime) -> dict[str, int]:
             select(func.count()).select_from(OutboxEvent).where(OutboxEvent.dead_at.is_not(None))
         ).scalar_one()
     return {"pending": int(pending), "dead": int(dead)}
+
+
+def waiting_for_text(rt: Runtime) -> int:
+    """Pending outbox rows held while their records' files are extracted (part of ``backlog``'s pending)."""
+    with rt.db.read() as session:
+        held = session.execute(
+            select(func.count())
+            .select_from(OutboxEvent)
+            .where(OutboxEvent.processed_at.is_(None), OutboxEvent.next_attempt_at >= HELD)
+        ).scalar_one()
+    return int(held)
 
 
 def dead_letters(rt: Runtime, limit: int = 100) -> list[OutboxEvent]:
@@ -648,10 +924,11 @@ def retry_dead(rt: Runtime) -> int:
         return int(result.rowcount or 0)
 
 
-def retry_extractions(rt: Runtime) -> ExtractStats:
-    """Extract again every failed or OCR-pending file, then reindex the records that hold them."""
+def retry_extractions(rt: Runtime, *, max_ocr_pages: int | None = None) -> ExtractStats:
+    """Extract again every failed or OCR-pending file, resume the OCR of partial ones (with the pages left, up to
+    ``max_ocr_pages`` or ``ARSIP_OCR_MAX_PAGES``), then reindex the records that hold them."""
     shas = pending_blobs(rt, retry_failed=True)
-    stats = extract_blobs(rt, shas)
+    stats = extract_blobs(rt, shas, max_ocr_pages=max_ocr_pages)
     with rt.db.read() as session:
         ids = session.execute(select(RecordFile.record_id).where(RecordFile.blob_sha256.in_(shas)).distinct()).scalars()
         record_ids = list(ids)
@@ -660,7 +937,7 @@ def retry_extractions(rt: Runtime) -> ExtractStats:
 
 
 def failed_extractions(rt: Runtime, limit: int = 100) -> list[Extraction]:
-    """Files whose text could not be extracted (or waits for OCR), for the admin."""
+    """Files whose text could not be extracted (or waits for OCR, or was OCRed only in part), for the admin."""
     with rt.db.read() as session:
         return list(
             session.execute(

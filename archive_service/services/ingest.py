@@ -19,8 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import select
+
 from schemas.enums import TitleSource
 
+from ..db.models import IngestSource
 from ..errors import ArsipError
 from ..runtime import Runtime
 from ..storage import FileTooLarge, stage_stream
@@ -39,6 +42,7 @@ class IngestResult:
     record_id: int | None = None
     error: str | None = None
     size: int = 0
+    already: bool = False  # this file (same path, same content) was ingested before: ``record_id`` is that record
 
 
 @dataclass
@@ -47,7 +51,11 @@ class IngestSummary:
 
     @property
     def ok(self) -> list[IngestResult]:
-        return [r for r in self.results if r.error is None]
+        return [r for r in self.results if r.error is None and not r.already]
+
+    @property
+    def already(self) -> list[IngestResult]:
+        return [r for r in self.results if r.already]
 
     @property
     def failed(self) -> list[IngestResult]:
@@ -111,15 +119,26 @@ def _prepare_one(
     defaults: dict[str, Any],
     metadata: dict[str, dict[str, Any]] | None,
     untitled: TitleSource,
+    force: bool = False,
 ) -> tuple[IngestResult, PreparedRecord | None]:
-    """Stage, hash, sniff and store one file (runs in a worker thread: hashing and file I/O release the GIL)."""
+    """Stage, hash, sniff and store one file (runs in a worker thread: hashing and file I/O release the GIL).
+    A file ingested before (same absolute path, same content) is skipped unless ``force``."""
     result = IngestResult(path)
     try:
         data = {**defaults, **(match_metadata(path, metadata or {}) or {})}  # no title: the file's name, for now
         with path.open("rb") as fh:
             staged = stage_stream(fh, rt.settings.staging_dir, rt.settings.max_file_size)
         result.size = staged.size
-        return result, prepare_record(rt, actor, data, [Upload(path.name, staged)], untitled=untitled)
+        source = (str(path.resolve()), staged.sha256)
+        if not force:
+            earlier = ingested_before(rt, *source)
+            if earlier is not None:
+                staged.discard()
+                result.record_id, result.already = earlier, True
+                return result, None
+        prepared = prepare_record(rt, actor, data, [Upload(path.name, staged)], untitled=untitled)
+        prepared.source = source
+        return result, prepared
     except ArsipError as exc:
         result.error = _describe(exc)
     except FileTooLarge as exc:
@@ -127,6 +146,17 @@ def _prepare_one(
     except OSError as exc:
         result.error = f"{exc.strerror or exc}"
     return result, None
+
+
+def ingested_before(rt: Runtime, source_path: str, sha256: str) -> int | None:
+    """The record an earlier ``arsip ingest`` made of this file (path and content), if any."""
+    with rt.db.read() as session:
+        return session.execute(
+            select(IngestSource.record_id)
+            .where(IngestSource.source_path == source_path, IngestSource.sha256 == sha256)
+            .order_by(IngestSource.id)
+            .limit(1)
+        ).scalar_one_or_none()
 
 
 def _commit_batch(rt: Runtime, actor: Actor, batch: list[tuple[IngestResult, PreparedRecord]]) -> None:
@@ -154,6 +184,7 @@ def ingest_paths(
     workers: int = 4,
     batch_size: int = 64,
     propose_titles: bool = False,
+    force: bool = False,
 ) -> IngestSummary:
     """Ingest files in order. ``workers`` threads prepare the next files (stage, hash, sniff, store the blob;
     mostly waiting on fsync, so more threads than cores pay: 4 measured best on 2 cores)
@@ -161,7 +192,11 @@ def ingest_paths(
     ``2 * workers`` files are being prepared at once, so memory stays flat whatever the number of files.
 
     Files without a title get one derived from their text by the index worker; with ``propose_titles`` it is only
-    proposed and the file name stays the title until staff take the proposal."""
+    proposed and the file name stays the title until staff take the proposal.
+
+    Rerunning is safe: each record remembers the file it came from (``ingest_sources``, written in the record's own
+    transaction), so after a crash the same command goes on where it stopped and creates no duplicates; ``force``
+    ingests such files again."""
     untitled = TitleSource.FILE_NAME if propose_titles else TitleSource.FILE_NAME_AUTO
     summary = IngestSummary()
     window = max(1, 2 * workers)
@@ -185,7 +220,7 @@ def ingest_paths(
                 if path is None:
                     exhausted = True
                     break
-                pending.append(pool.submit(_prepare_one, rt, actor, path, defaults, metadata, untitled))
+                pending.append(pool.submit(_prepare_one, rt, actor, path, defaults, metadata, untitled, force))
             if not pending:
                 break
             result, prepared = pending.popleft().result()

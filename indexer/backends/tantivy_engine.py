@@ -6,6 +6,13 @@ and swaps ``CURRENT`` with an atomic rename, so readers never see a half-built i
 and the candidate-stem scheme needs our own code anyway. Snippets come from :mod:`indexer.snippets` over the stored
 text.
 
+Generations: the folders ``CURRENT`` does not name are removed when no writer holds them — after every swap, and
+by the start-up clean-up (``remove_stray_generations``): a reindex that was killed leaves its half-built folder,
+which before was never deleted, not even by the next successful reindex. Creating a generation, taking its writer
+and swapping the pointer happen under ``GENERATIONS_LOCK`` (a ``flock`` in the index folder), and the clean-up takes
+the same lock, so it never sees a generation between its creation and its writer, or between the build's last
+commit and the swap.
+
 Writers: tantivy allows one writer per index directory and guards it with a lock file. Each batch opens a writer,
 commits and releases it (see ``_writing``), so the worker and a web request that must withdraw a record at once
 take turns instead of one locking the other out; a lock held too long gives :class:`WriterBusy`. Searches in any
@@ -14,6 +21,7 @@ process reload when the index's ``meta.json`` changes.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -72,6 +80,8 @@ WRITER_WAIT_SECONDS = 10.0
 BUILD_HEAP = 200_000_000
 ID_WINDOW = 20_000  # ids per page when streaming (id, version) pairs
 RAW_FIELDS = {"kip_category": "kip_category", "unit": "unit", "class_top": "class_top", "file_type": "file_type"}
+GENERATIONS_LOCK = ".arsip-generations.lock"
+WRITER_LOCK = ".tantivy-writer.lock"  # tantivy's own, held (flock) by whoever has a writer open
 
 
 _FACET_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="arsip-facets")
@@ -196,9 +206,11 @@ class TantivyIndex(SearchIndex):
         self._meta_mtime = 0
         self.dir.mkdir(parents=True, exist_ok=True)
         if not (self.dir / "CURRENT").exists():
-            gen = self._new_generation()
-            tantivy.Index(self.schema, path=str(self.dir / gen))
-            _write_pointer(self.dir, gen)
+            with _generations_locked(self.dir):
+                if not (self.dir / "CURRENT").exists():  # two processes opening a brand-new index: one creates it
+                    gen = self._new_generation()
+                    tantivy.Index(self.schema, path=str(self.dir / gen))
+                    _write_pointer(self.dir, gen)
 
     # ---- generations ------------------------------------------------------------------------------------------
     def _new_generation(self) -> str:
@@ -207,6 +219,27 @@ class TantivyIndex(SearchIndex):
         (self.dir / gen).mkdir(exist_ok=True)  # two processes opening a brand-new index may race here
         (self.dir / gen / "arsip-schema.json").write_text(json.dumps({"schema_version": SCHEMA_VERSION}))
         return gen
+
+    def remove_stray_generations(self, *, dry_run: bool = False) -> int:
+        """Delete the generation folders ``CURRENT`` does not name and no writer holds (a reindex killed mid-way
+        leaves one); returns how many (would be) deleted. A build in progress holds its writer, so it is kept."""
+        with _generations_locked(self.dir):
+            return self._remove_strays(dry_run=dry_run)
+
+    def _remove_strays(self, *, dry_run: bool = False, keep: str | None = None) -> int:
+        """As ``remove_stray_generations``; the caller holds the generations lock."""
+        try:
+            current = (self.dir / "CURRENT").read_text().strip()
+        except FileNotFoundError:
+            return 0  # a brand-new index being created: nothing is stray yet
+        removed = 0
+        for path in sorted(self.dir.glob("gen-*")):
+            if path.name in (current, keep) or not path.is_dir() or _writer_held(path):
+                continue
+            removed += 1
+            if not dry_run:
+                shutil.rmtree(path, ignore_errors=True)
+        return removed
 
     def _current(self) -> tantivy.Index:
         """The live generation's index, reopened when a reindex swapped it or another process committed."""
@@ -563,9 +596,10 @@ class TantivyBuild(IndexBuild):
 
     def __init__(self, live: TantivyIndex) -> None:
         self.live = live
-        self.gen = live._new_generation()
-        self.index = tantivy.Index(live.schema, path=str(live.dir / self.gen))
-        self.writer = self.index.writer(heap_size=BUILD_HEAP, num_threads=1)
+        with _generations_locked(live.dir):  # the clean-up must not see the folder before the writer holds it
+            self.gen = live._new_generation()
+            self.index = tantivy.Index(live.schema, path=str(live.dir / self.gen))
+            self.writer = self.index.writer(heap_size=BUILD_HEAP, num_threads=1)
         self.added = 0
 
     def add(self, docs: Iterable[IndexDocument | tantivy.Document]) -> int:
@@ -577,14 +611,17 @@ class TantivyBuild(IndexBuild):
         return n
 
     def swap(self) -> None:
+        """Make the new generation live; the old one and any left by killed reindexes are deleted."""
         self.writer.commit()
-        self.writer.wait_merging_threads()
-        old = (self.live.dir / "CURRENT").read_text().strip()
-        with self.live._lock:
-            _write_pointer(self.live.dir, self.gen)
-            self.live._current()
-        if old != self.gen:
-            shutil.rmtree(self.live.dir / old, ignore_errors=True)
+        with _generations_locked(self.live.dir):  # from releasing the writer to the new pointer
+            self.writer.wait_merging_threads()
+            old = (self.live.dir / "CURRENT").read_text().strip()
+            with self.live._lock:
+                _write_pointer(self.live.dir, self.gen)
+                self.live._current()
+            if old != self.gen:
+                shutil.rmtree(self.live.dir / old, ignore_errors=True)
+            self.live._remove_strays(keep=self.gen)
 
     def abort(self) -> None:
         try:
@@ -602,6 +639,37 @@ def _check_schema(gen_dir: Path, name: str) -> None:
         raise IndexOutdated(
             f"the {name} index was built with schema {found}, this version needs {SCHEMA_VERSION}: run arsip reindex"
         )
+
+
+@contextmanager
+def _generations_locked(directory: Path) -> Iterator[None]:
+    """Hold the index folder's generations lock (``flock``: released if the holder dies)."""
+    with open(directory / GENERATIONS_LOCK, "a+") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _writer_held(gen_dir: Path) -> bool:
+    """Whether some process (this one included) has a writer open on this generation."""
+    lock = gen_dir / WRITER_LOCK
+    try:
+        fd = os.open(lock, os.O_RDWR)
+    except FileNotFoundError:
+        return False
+    except OSError:
+        return True  # cannot tell: keep it
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        return True
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+        return False
+    finally:
+        os.close(fd)
 
 
 def _mtime(path: Path) -> int:

@@ -8,10 +8,14 @@ pickle because the blob outlives the code that wrote it and must never execute a
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..analysis import Analyzed
+
+_ALNUM = re.compile(r"[^\W_]")
 
 FORMAT_VERSION = 1
 
@@ -23,12 +27,18 @@ class Extraction:
     ``ocr_pending`` is True when some page needed OCR and did not get it (tesseract absent, OCR turned off, or the
     page was beyond ``max_ocr_pages``), so a later run with OCR can find the file again. ``ocr_pages`` counts the
     pages whose text came from OCR.
+
+    ``ocr_todo`` lists (0-based) the pages still waiting for OCR, and ``partial`` says why they wait: True when OCR
+    ran but stopped at the file's page cap or its time budget (a retry resumes with exactly these pages), False
+    when OCR could not run at all (a retry starts over).
     """
 
     pages: list[str]
     method: str
     ocr_pending: bool = False
     ocr_pages: int = 0
+    ocr_todo: tuple[int, ...] = ()
+    partial: bool = False
     # The text analysed in the worker process (``ExtractionPool(analyze=True)``): not part of the stored JSON.
     analyzed: Analyzed | None = field(default=None, compare=False, repr=False)
 
@@ -43,13 +53,16 @@ class Extraction:
         return not any(page.strip() for page in self.pages)
 
     def to_json_bytes(self) -> bytes:
-        doc = {
+        doc: dict[str, Any] = {
             "v": FORMAT_VERSION,
             "method": self.method,
             "ocr_pending": self.ocr_pending,
             "ocr_pages": self.ocr_pages,
             "pages": list(self.pages),
         }
+        if self.ocr_todo:  # only then: blobs of complete extractions stay byte-identical to before
+            doc["ocr_todo"] = list(self.ocr_todo)
+            doc["partial"] = self.partial
         # ensure_ascii=False: Indonesian text stays readable and about half the size of \u escapes.
         return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
@@ -61,12 +74,41 @@ class Extraction:
         pages = doc.get("pages")
         if not isinstance(pages, list) or not all(isinstance(p, str) for p in pages):
             raise ValueError("extraction blob has no list of page strings")
+        todo = doc.get("ocr_todo") or []
+        if not isinstance(todo, list) or not all(isinstance(i, int) and 0 <= i < len(pages) for i in todo):
+            raise ValueError("extraction blob has a bad list of pages waiting for OCR")
         return cls(
             pages=pages,
             method=str(doc.get("method", "")),
             ocr_pending=bool(doc.get("ocr_pending", False)),
             ocr_pages=int(doc.get("ocr_pages", 0)),
+            ocr_todo=tuple(todo),
+            partial=bool(doc.get("partial", False)) and bool(todo),
         )
+
+
+def merge_ocr(base: Extraction, texts: dict[int, str | None], *, left: Collection[int] = ()) -> Extraction:
+    """``base`` (a plan, or an earlier partial extraction) with the OCR ``texts`` of some of its pages merged in.
+
+    An OCR text replaces the page's text when it holds more letters and digits. Pages still waiting are those in
+    ``left`` (beyond the cap or the budget), those tesseract failed on, and any of ``base.ocr_todo`` not in
+    ``texts``; they make the result ``partial``: a retry resumes with exactly them."""
+    pages = list(base.pages)
+    ocr_pages = base.ocr_pages
+    waiting = set(left) | {i for i in base.ocr_todo if i not in texts}
+    for index, text in texts.items():
+        if text is None:
+            waiting.add(index)  # tesseract failed on this page; a later run may do better
+        elif text:
+            ocr_pages += 1
+            if len(_ALNUM.findall(text)) > len(_ALNUM.findall(pages[index])):
+                pages[index] = text
+    done_by_ocr = base.method == "ocr" or base.method.endswith("+ocr")
+    method = base.method if done_by_ocr or not ocr_pages else base.method + "+ocr"
+    todo = tuple(sorted(waiting))
+    return Extraction(
+        pages=pages, method=method, ocr_pending=bool(todo), ocr_pages=ocr_pages, ocr_todo=todo, partial=bool(todo)
+    )
 
 
 class ExtractionFailed(Exception):

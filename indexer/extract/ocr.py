@@ -22,10 +22,10 @@ import signal
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 
-from .model import Extraction, ExtractionFailed
+from .model import Extraction, ExtractionFailed, merge_ocr
 from .text import clean_text
 
 DEFAULT_LANG = "ind+eng"
@@ -122,31 +122,72 @@ def extract_image(
     ocr: bool = True,
     ocr_lang: str = DEFAULT_LANG,
     ocr_timeout_s: float = DEFAULT_TIMEOUT_S,
-    progress: Callable[[], None] | None = None,
+    progress: Callable[..., None] | None = None,
+    max_ocr_pages: int | None = None,
 ) -> Extraction:
-    """OCR an image, one page per frame. A multi-page TIFF is split into frames (with Pillow) so that each frame
-    reports ``progress``, as PDF pages do; otherwise the file goes to tesseract whole."""
-    frames, rotate = _inspect(path)
+    """OCR an image, one page per frame: ``plan_image`` and ``ocr_image_frames`` in one call. A multi-page TIFF
+    is split into frames (with Pillow) so that each frame reports ``progress``, as PDF pages do; frames beyond
+    ``max_ocr_pages`` wait in ``ocr_todo`` (``partial``)."""
+    plan = plan_image(path)
     if not ocr or not tesseract_available(ocr_lang):
-        return Extraction(pages=[""] * frames, method="ocr", ocr_pending=True)
-    pages: list[str] = []
+        return plan
+    todo = list(plan.ocr_todo)
+    limit = len(todo) if max_ocr_pages is None else max(0, max_ocr_pages)
+    if progress is not None:
+        progress(text_pages=0, ocr_pages=min(limit, len(todo)))
+    texts = ocr_image_frames(path, todo[:limit], lang=ocr_lang, timeout_s=ocr_timeout_s, progress=progress)
+    return merge_ocr(plan, texts, left=todo[limit:])
+
+
+def plan_image(path: Path) -> Extraction:
+    """An image before OCR: one empty page per frame, every frame waiting for OCR (``ocr_todo``)."""
+    frames, _rotate = _inspect(path)
+    return Extraction(pages=[""] * frames, method="ocr", ocr_pending=True, ocr_todo=tuple(range(frames)))
+
+
+def ocr_image_frames(
+    path: Path,
+    indexes: Collection[int],
+    *,
+    lang: str = DEFAULT_LANG,
+    timeout_s: float = DEFAULT_TIMEOUT_S,
+    progress: Callable[..., None] | None = None,
+) -> dict[int, str | None]:
+    """OCR text of the given frames (0-based); None for a frame of a multi-frame image that tesseract failed on.
+
+    A single frame goes to tesseract untouched whenever possible (turned upright first when EXIF says so);
+    tesseract failing on it makes the file ``corrupt``. Frames of a multi-frame image are written one at a time."""
+    if not tesseract_available(lang):
+        raise ExtractionFailed("ocr", f"tesseract with the languages {lang} is not installed")
+    frames, rotate = _inspect(path)
+    wanted = sorted({i for i in indexes if 0 <= i < frames})
+    out: dict[int, str | None] = {}
+    if not wanted:
+        return out
     with tempfile.TemporaryDirectory(prefix="arsip-ocr-") as tmp:
-        try:
-            if frames > 1:
-                for frame in _frames(path, Path(tmp)):
-                    pages.extend(ocr_image(frame, lang=ocr_lang, timeout_s=ocr_timeout_s) or [""])
-                    frame.unlink()
-                    if progress is not None:
-                        progress()
-            else:
-                source = _upright_copy(path, Path(tmp)) if rotate else path
-                pages = ocr_image(source, lang=ocr_lang, timeout_s=ocr_timeout_s)
-        except ExtractionFailed as exc:
-            if exc.reason == "ocr":  # tesseract could not read the image at all
-                raise ExtractionFailed("corrupt", exc.message) from exc
-            raise
-    pages = [clean_text(page) for page in pages]
-    return Extraction(pages=pages, method="ocr", ocr_pages=sum(1 for page in pages if page))
+        if frames == 1:
+            source = _upright_copy(path, Path(tmp)) if rotate else path
+            try:
+                texts = ocr_image(source, lang=lang, timeout_s=timeout_s)
+            except ExtractionFailed as exc:
+                if exc.reason == "ocr":  # tesseract could not read the image at all
+                    raise ExtractionFailed("corrupt", exc.message) from exc
+                raise
+            out[0] = clean_text("\n".join(texts))
+            if progress is not None:
+                progress()
+            return out
+        for number, frame in _frames(path, Path(tmp), set(wanted)):
+            try:
+                out[number] = clean_text("\n".join(ocr_image(frame, lang=lang, timeout_s=timeout_s)))
+            except ExtractionFailed as exc:
+                if exc.reason != "ocr":
+                    raise
+                out[number] = None
+            frame.unlink()
+            if progress is not None:
+                progress()
+    return out
 
 
 def _inspect(path: Path) -> tuple[int, bool]:
@@ -171,15 +212,16 @@ def _inspect(path: Path) -> tuple[int, bool]:
     return frames, orientation not in (None, 1)
 
 
-def _frames(path: Path, tmp: Path) -> Iterator[Path]:
-    """Each frame of a multi-frame image as a PNG, written one at a time."""
-    from PIL import Image, ImageSequence
+def _frames(path: Path, tmp: Path, wanted: set[int]) -> Iterator[tuple[int, Path]]:
+    """The wanted frames of a multi-frame image as PNGs, written one at a time."""
+    from PIL import Image
 
     with Image.open(path) as image:
-        for number, frame in enumerate(ImageSequence.Iterator(image)):
+        for number in sorted(wanted):
+            image.seek(number)
             dest = tmp / f"frame-{number}.png"
-            frame.save(dest)
-            yield dest
+            image.save(dest)
+            yield number, dest
 
 
 def _upright_copy(path: Path, tmp: Path) -> Path:

@@ -2,21 +2,92 @@
 
 The readers walk the document XML themselves rather than use each library's convenience views: those skip text
 in content controls and text boxes, and python-docx's table grid repeats a merged cell once per column it spans.
-Spreadsheets are the bomb risk (a sheet can declare a million rows of repeated cells), so ``MAX_CELLS`` caps
-the cells read and OpenDocument's "repeated" attributes are never expanded.
+
+Files are opened by content, never by name: stored blobs have no extension (they are named by their SHA-256), and
+openpyxl refuses a path without ``.xlsx``, so every reader gets an open file object.
+
+Bomb defences, all checked before a library parses anything (``check_package``) or while reading:
+
+- ``MAX_PACKAGE_BYTES``: the uncompressed size of all parts of the ZIP package, as its central directory declares
+  it (Python's zipfile never inflates a part beyond its declared size, so the declaration is a true bound). A
+  few kilobytes that unpack to gigabytes fail at once with ``memory`` instead of filling the worker's memory.
+- ``MAX_PACKAGE_PARTS``: parts in the package.
+- ``MAX_SHARED_STRINGS_BYTES``: an XLSX's shared-string table, which openpyxl reads whole into memory before the
+  first cell (the sheets themselves are streamed).
+- ``MAX_CELLS``: cells read from a spreadsheet. A sheet can declare 17 billion cells in 5 KB (a cell at XFD1048576:
+  openpyxl pads every row to the declared width); reading stops at the cap and the text read so far is kept, as
+  for OpenDocument, whose "repeated" attributes are never expanded.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-from .model import Extraction
+from .model import Extraction, ExtractionFailed
 from .text import clean_text
 
 MAX_CELLS = 2_000_000
+MAX_PACKAGE_BYTES = 1024**3
+MAX_PACKAGE_PARTS = 10_000
+MAX_SHARED_STRINGS_BYTES = 128 * 1024**2
+_CONTENT_TYPES_MAX = 1024**2
+_OVERRIDE = re.compile(rb"<(?:\w+:)?Override\b[^>]*>", re.IGNORECASE)
+_PART_NAME = re.compile(rb"""PartName\s*=\s*["']/?([^"']+)["']""")
+_SHARED_STRINGS_TYPE = re.compile(rb"""ContentType\s*=\s*["'][^"']*sharedStrings\+xml["']""")
+
+
+# -- the ZIP package -------------------------------------------------------------------------------------------
+
+
+def check_package(path: Path, kind: str) -> None:
+    """Refuse a ZIP package (OOXML, OpenDocument) that is not one (``corrupt``) or unpacks beyond the limits
+    (``memory``), reading only its central directory (and an XLSX's small content-type list)."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            parts = package.infolist()
+            if len(parts) > MAX_PACKAGE_PARTS:
+                raise ExtractionFailed("memory", f"{kind} has {len(parts)} parts, more than {MAX_PACKAGE_PARTS}")
+            total = sum(part.file_size for part in parts)
+            if total > MAX_PACKAGE_BYTES:
+                raise ExtractionFailed(
+                    "memory",
+                    f"{kind} unpacks to {total} bytes, more than the limit of {MAX_PACKAGE_BYTES} (a ZIP bomb?)",
+                )
+            if kind == "XLSX":
+                for name in _shared_string_parts(package):
+                    size = package.getinfo(name).file_size
+                    if size > MAX_SHARED_STRINGS_BYTES:
+                        raise ExtractionFailed(
+                            "memory",
+                            f"XLSX shared strings unpack to {size} bytes, more than the limit of "
+                            f"{MAX_SHARED_STRINGS_BYTES}",
+                        )
+    except zipfile.BadZipFile as exc:
+        raise ExtractionFailed("corrupt", f"not a readable {kind} package: {exc}") from exc
+
+
+def _shared_string_parts(package: zipfile.ZipFile) -> list[str]:
+    """The parts holding an XLSX's shared strings: whatever [Content_Types].xml declares, and the usual name."""
+    names = {info.filename for info in package.infolist()}
+    found = {name for name in names if name.lower().endswith("sharedstrings.xml")}
+    try:
+        info = package.getinfo("[Content_Types].xml")
+    except KeyError:
+        return sorted(found)
+    if info.file_size > _CONTENT_TYPES_MAX:
+        raise ExtractionFailed("memory", f"XLSX content types unpack to {info.file_size} bytes")
+    for tag in _OVERRIDE.findall(package.read(info)):
+        if _SHARED_STRINGS_TYPE.search(tag) and (match := _PART_NAME.search(tag)):
+            name = match.group(1).decode("utf-8", "replace")
+            if name in names:
+                found.add(name)
+    return sorted(found)
+
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
@@ -32,7 +103,9 @@ def extract_docx(path: Path) -> Extraction:
     import docx
     from docx.oxml.parser import parse_xml
 
-    document = docx.Document(str(path))
+    check_package(path, "DOCX")
+    with open(path, "rb") as f:
+        document = docx.Document(f)
     lines: list[str] = []
     _docx_blocks(document.element.body, lines)
     seen: set[str] = set()
@@ -111,17 +184,24 @@ def _docx_paragraph(p: Any, boxes: list[str]) -> str:
 # -- XLSX ------------------------------------------------------------------------------------------------------
 
 
-def extract_xlsx(path: Path, max_cells: int = MAX_CELLS) -> Extraction:
+def extract_xlsx(path: Path, max_cells: int | None = None) -> Extraction:
     """One page per worksheet: its name, then one line per non-empty row with cells tab-separated.
 
     Read-only mode streams the sheet XML instead of building every cell object; data_only gives the values
-    Excel last computed rather than formulas, which is what a reader sees.
+    Excel last computed rather than formulas, which is what a reader sees. The workbook is opened from a file
+    object: openpyxl refuses a path whose name does not end in ``.xlsx``, and stored blobs have no extension.
     """
     import openpyxl
 
-    workbook = openpyxl.load_workbook(str(path), read_only=True, data_only=True)
+    check_package(path, "XLSX")
+    source = open(path, "rb")  # noqa: SIM115 (read-only workbooks read their sheets lazily from it; closed below)
+    try:
+        workbook = openpyxl.load_workbook(source, read_only=True, data_only=True)
+    except BaseException:
+        source.close()
+        raise
     pages: list[str] = []
-    budget = max_cells
+    budget = MAX_CELLS if max_cells is None else max_cells
     try:
         for sheet in workbook.worksheets:
             if not hasattr(sheet, "iter_rows"):
@@ -133,6 +213,7 @@ def extract_xlsx(path: Path, max_cells: int = MAX_CELLS) -> Extraction:
             pages.append(clean_text("\n".join(lines)))
     finally:
         workbook.close()
+        source.close()
     return Extraction(pages=pages, method="xlsx")
 
 
@@ -171,7 +252,9 @@ def extract_pptx(path: Path) -> Extraction:
     """One page per slide: text frames and tables in shape order (groups opened), then the speaker notes."""
     import pptx
 
-    presentation = pptx.Presentation(str(path))
+    check_package(path, "PPTX")
+    with open(path, "rb") as f:
+        presentation = pptx.Presentation(f)
     pages: list[str] = []
     for slide in presentation.slides:
         lines: list[str] = []
@@ -203,7 +286,9 @@ def extract_odf(path: Path) -> Extraction:
     ODS: one page per sheet, named, with one line per non-empty row."""
     from odf import opendocument
 
-    document = opendocument.load(str(path))
+    check_package(path, "OpenDocument")
+    with open(path, "rb") as f:
+        document = opendocument.load(f)
     spreadsheet = document.spreadsheet if document.mimetype.endswith("spreadsheet") else None
     if spreadsheet is not None:
         pages = []

@@ -27,14 +27,15 @@ from schemas.enums import (
     KipCategory,
     PublicationState,
 )
+from schemas.files import extraction_view
 
 from ...api.uploads import collect_uploads
 from ...db.types import utcnow
 from ...downloads import INLINE_TYPES, file_response
 from ...errors import ArsipError, ValidationFailed
 from ...permissions import acting_roles, role_may
+from ...services import file_extraction, retention, workflow
 from ...services import records as record_svc
-from ...services import retention, workflow
 from ...services.actor import Actor
 from ...services.uploads import Upload
 from ...workflow.table import BY_ACTION, LABELLED, TRANSITIONS, Transition
@@ -110,6 +111,8 @@ def page_helpers() -> dict[str, Any]:
         "field_label": field_label,
         "action_label": lambda name: transition_label(LABELLED[name]) if name in LABELLED else name,
         "lang_text": lang_text,
+        "pair_text": lambda text_id, text_en: text_id if in_indonesian() else text_en,
+        "extraction_view": extraction_view,
     }
 
 
@@ -366,6 +369,24 @@ def add_files(record_id: int) -> Response | tuple[str, int]:
             record_id, err.status, error=message, failed_action="tambah_berkas", errors=field_errors(err, ("files",))
         )
     flash(_("Berkas ditambahkan: %(n)d.", n=len(uploads)))
+    return redirect(url_for("staff.record", record_id=record_id))
+
+
+@bp.post("/arsip/<int:record_id>/ekstraksi/ulangi")
+@login_required
+def retry_extraction(record_id: int) -> Response | tuple[str, int]:
+    """An administrator sends the record's unfinished or failed files back to the index worker."""
+    try:
+        count = file_extraction.retry_record(rt(), actor(), record_id)
+    except ArsipError as err:
+        if err.status == 404:
+            return error_page(err)
+        return record_page(record_id, err.status, error=_failure_text(err))
+    flash(
+        _("Pembacaan ulang dijadwalkan untuk %(n)d berkas.", n=count)
+        if count
+        else _("Tidak ada berkas yang perlu dibaca ulang.")
+    )
     return redirect(url_for("staff.record", record_id=record_id))
 
 

@@ -100,7 +100,7 @@ def test_ingest_reports_bad_files_and_keeps_the_rest(run, rt, tmp_path: Path) ->
         writer.writerow(["surat/nota-dinas.pdf", "Nota Dinas Kepala Dinas", "000.1.2.3", "terbatas", "ppid;arsip"])
     result = run("ingest", str(tree), "--metadata", str(meta), "--unit", "kominfo", "--quiet")
     assert result.exit_code == 1
-    assert "3 masuk / ingested, 2 dilewati / skipped" in result.output
+    assert "3 masuk / ingested, 0 sudah ada / already in, 2 dilewati / skipped" in result.output
     assert "kosong.pdf" in result.output and "program.pdf" in result.output
     with rt.db.read() as session:
         rows = {r.title: r for r in session.execute(select(Record)).scalars()}
