@@ -45,7 +45,7 @@ def endpoints_by_action() -> dict[str, list[str]]:
     """``action -> ["GET /api/v1/…", …]`` from the URL map of a throwaway app (nothing is connected or served)."""
     found: dict[str, list[str]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app(Settings(data_dir=Path(tmp)))
+        app = create_app(Settings(data_dir=Path(tmp)), startup_cleanup=False)
         try:
             for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
                 view_class = getattr(app.view_functions[rule.endpoint], "view_class", None)

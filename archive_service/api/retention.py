@@ -50,6 +50,7 @@ from ..services import disposition, holds, jra, retention, retention_due
 from ..services.auth import validation_failed
 from .records import _if_match, _with_etag, optional_if_match
 from .security import current_actor, endpoint_action, runtime
+from .strict_input import BoundedPaginationParser
 
 blp = Blueprint(
     "retention",
@@ -57,6 +58,7 @@ blp = Blueprint(
     url_prefix="/api/v1/retention",
     description="Retensi (JRA) dan penyusutan arsip / Retention schedules and disposition",
 )
+blp.PAGINATION_ARGUMENTS_PARSER = BoundedPaginationParser()  # ?page=10**30 is a 422, not a database overflow
 
 
 def _json() -> dict[str, Any]:

@@ -95,6 +95,17 @@ class _Row:
     created_by = None
 
 
+NOT_READ = {
+    "state": "pending",
+    "label": "Menunggu dibaca",
+    "label_en": "Waiting to be read",
+    "reason": None,
+    "reason_en": None,
+    "pages": 0,
+    "ocr_pages": 0,
+}
+
+
 def test_file_dump() -> None:
     assert FileSchema().dump(_Row()) == {
         "id": 7,
@@ -104,4 +115,5 @@ def test_file_dump() -> None:
         "sha256": "ab" * 32,
         "created_at": "2025-01-02T03:04:05+00:00",
         "created_by": None,
+        "extraction": NOT_READ,  # no extraction row yet
     }

@@ -26,6 +26,7 @@ from schemas.records import (
     RecordUpdateSchema,
     check_period,
 )
+from tests.schemas.test_files import NOT_READ
 
 PERIOD_MESSAGE = "Akhir kurun waktu tidak boleh sebelum awalnya. / Period end may not be before period start."
 
@@ -272,6 +273,7 @@ def test_dump_of_record_object() -> None:
             "sha256": "cd" * 32,
             "created_at": "2025-01-16T01:02:03+07:00",
             "created_by": "sari",
+            "extraction": NOT_READ,
         }
     ]
 
