@@ -33,6 +33,11 @@ def make_pdf(pages: list[list[str]], title: str = "Arsip demo") -> bytes:
         objects.append(b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream")
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     objects.append(f"<< /Title ({_escape(title)}) /Producer (Arsip) >>".encode("latin-1", "replace"))
+    return assemble(objects, info=info_id)
+
+
+def assemble(objects: list[bytes], *, root: int = 1, info: int | None = None) -> bytes:
+    """A PDF of the given objects (numbered from 1) with a correct cross-reference table."""
     out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
@@ -42,7 +47,6 @@ def make_pdf(pages: list[list[str]], title: str = "Arsip demo") -> bytes:
     out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
     for offset in offsets:
         out += f"{offset:010d} 00000 n \n".encode()
-    out += (
-        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R /Info {info_id} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    )
+    info_ref = f" /Info {info} 0 R" if info is not None else ""
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R{info_ref} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)

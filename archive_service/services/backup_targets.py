@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 
 from ..config import Settings
 from ..storage import BlobStore
-from ..storage.local import LocalBlobStore
+from ..storage.local import LocalBlobStore, fsync_dir
 
 SNAPSHOTS = "snapshots"
 BLOBS = "blobs"
@@ -88,14 +88,6 @@ def _copy(src: Path, dest: Path) -> None:
             fout.write(block)
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class FolderTarget:
     """Backups in a local or mounted folder (an external disk, NFS, a folder rsync'd off-site)."""
 
@@ -143,7 +135,7 @@ class FolderTarget:
             finally:
                 os.close(fd)
             os.replace(part, directory / name)
-            _fsync_dir(directory)
+            fsync_dir(directory)
         finally:
             part.unlink(missing_ok=True)
 

@@ -30,7 +30,7 @@ def _fsync_path(path: Path) -> None:
         os.close(fd)
 
 
-def _fsync_dir(path: Path) -> None:
+def fsync_dir(path: Path) -> None:
     """A rename or link is only durable once the directory entry itself is on disk."""
     fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
     try:
@@ -83,7 +83,7 @@ class LocalBlobStore(StagedPutMixin):
                 d.mkdir()
             except FileExistsError:
                 continue
-            _fsync_dir(d.parent)
+            fsync_dir(d.parent)
 
     def _copy_beside(self, src: Path, dest: Path) -> Path:
         """For a staging dir on another filesystem: a fsynced copy next to ``dest`` that can be linked."""
@@ -122,7 +122,7 @@ class LocalBlobStore(StagedPutMixin):
             _fsync_path(staged.path)
             created = self._publish(staged.path, dest)
             if created:
-                _fsync_dir(dest.parent)
+                fsync_dir(dest.parent)
             return created
         finally:
             staged.discard()
@@ -152,7 +152,7 @@ class LocalBlobStore(StagedPutMixin):
             path.unlink()
         except FileNotFoundError:
             return
-        _fsync_dir(path.parent)
+        fsync_dir(path.parent)
 
     def iter_sha256(self) -> Iterator[str]:
         """Walk the two fan-out levels in sorted order, skipping anything that is not a correctly placed blob."""

@@ -9,20 +9,7 @@ import io
 import os
 from pathlib import Path
 
-
-def _assemble(objects: list[bytes], root: int = 1) -> bytes:
-    """A PDF of the given objects (numbered from 1) with a correct cross-reference table."""
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    for offset in offsets:
-        out += f"{offset:010d} 00000 n \n".encode()
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root {root} 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+from archive_service.demo.pdfgen import assemble
 
 
 def blank_pdf(pages: int = 3000, drawing: bytes = b"0 0 0 RG 2 w 56 56 483 730 re S") -> bytes:
@@ -34,7 +21,7 @@ def blank_pdf(pages: int = 3000, drawing: bytes = b"0 0 0 RG 2 w 56 56 483 730 r
     objects.append(b"<< /Length %d >>\nstream\n" % len(drawing) + drawing + b"\nendstream")
     page = b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 3 0 R >>"
     objects.extend([page] * pages)
-    return _assemble(objects)
+    return assemble(objects)
 
 
 def curves_pdf() -> bytes:
@@ -84,4 +71,4 @@ def bulky_pdf(words: list[str], size: int) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         b"<< /Length %d >>\nstream\n" % len(pad) + pad + b"\nendstream",
     ]
-    return _assemble(objects)
+    return assemble(objects)
