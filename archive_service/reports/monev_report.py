@@ -79,7 +79,7 @@ def chart_set(fig: monev.Figures, t: Callable[[str], str] = lambda s: s, prefix:
 def sla_table(rows: list[monev.SlaRow], total: monev.SlaRow | None, first: str, title: str, sheet: str) -> Table:
     columns = [Column("key", first)]
     if first == "Langkah":
-        columns += [Column("name", "Uraian"), Column("sla", "Batas waktu")]
+        columns += [Column("name", "Uraian", width="wide"), Column("sla", "Batas waktu")]
     columns += [
         Column("completed", "Diselesaikan", numeric=True),
         Column("on_time", "Tepat waktu", numeric=True),
@@ -117,7 +117,7 @@ def _sections(rt: Runtime, fig: monev.Figures, missing: list, dip_version: int |
     overdue = Table(
         [
             Column("record_no", "Nomor arsip"),
-            Column("title", "Judul"),
+            Column("title", "Judul", width="wide"),
             Column("unit", "Unit"),
             Column("step", "Langkah"),
             Column("due", "Batas waktu"),
@@ -182,7 +182,7 @@ def _sections(rt: Runtime, fig: monev.Figures, missing: list, dip_version: int |
         Table(
             [
                 Column("record_no", "Nomor arsip"),
-                Column("title", "Judul"),
+                Column("title", "Judul", width="wide"),
                 Column("unit", "Unit"),
                 Column("category", "Kategori"),
                 Column("state", "Status"),

@@ -34,8 +34,35 @@ class Period:
 
 
 def date_id(day: date) -> str:
-    """``30 November 2026``: the date as written in Indonesian official documents."""
+    """``30 November 2026``: the date as written in Indonesian official documents (the one date format of every
+    generated document; documents are Indonesian whatever the UI language, see ``model``)."""
     return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
+
+
+ISO_DATE = re.compile(r"(?<![\w/.-])(\d{4})-(\d{2})-(\d{2})(?![\w/.-])")
+
+
+def indonesian_dates(text: str) -> str:
+    """Every ISO date in ``text`` written with ``date_id``: ``2026-01-01 s.d. 2026-12-31`` → ``1 Januari 2026 s.d.
+    31 Desember 2026``. For text stored with ISO dates (the *kurun waktu* of a frozen daftar arsip line, the *waktu
+    pembuatan* of a fixed DIP row); a string that is not a real date (2026-13-45) or is part of a longer token
+    (an identifier such as ``SK/2026-01-01/7``) is left as it is."""
+
+    def one(match: re.Match[str]) -> str:
+        try:
+            return date_id(date(int(match[1]), int(match[2]), int(match[3])))
+        except ValueError:
+            return match[0]
+
+    return ISO_DATE.sub(one, text) if text else text
+
+
+def period_id(start: date | None, end: date | None) -> str:
+    """A *kurun waktu*: ``1 Januari 2012 s.d. 31 Desember 2012``, or the one date there is (empty if none)."""
+    if start and end and start != end:
+        return f"{date_id(start)} s.d. {date_id(end)}"
+    day = start or end
+    return date_id(day) if day else ""
 
 
 def _month_end(year: int, month: int) -> date:

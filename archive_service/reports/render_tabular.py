@@ -98,7 +98,7 @@ def render_xlsx(document: Document, out: BinaryIO) -> None:
             ws.append([])
 
     pending: list[Fields] = []
-    for section in document.sections:
+    for section in (*document.sections, *document.appendix):
         if isinstance(section, Fields):
             pending.append(section)
             continue

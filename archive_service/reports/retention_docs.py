@@ -38,8 +38,9 @@ from ..services import disposition
 from ..services.actor import Actor
 from ..services.disposition import BatchLine, BatchView
 from .model import Column, Document, Fields, Paragraph, Signature, Table
-from .period import MONTHS_ID, date_id
+from .period import MONTHS_ID, date_id, indonesian_dates
 from .registry import ReportParams, report
+from .signers import place_date, signing_place
 
 DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 HIDDEN_TEXT = "(uraian tidak ditampilkan: di luar klasifikasi keamanan yang boleh Anda baca)"
@@ -47,9 +48,9 @@ _ONES = ("", "satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan",
 
 DAFTAR_COLUMNS = (
     Column("no", "No", numeric=True, width="4%"),
-    Column("code", "Kode klasifikasi", width="10%"),
+    Column("code", "Kode klasifikasi", width="9%", nowrap=True),
     Column("description", "Uraian/jenis arsip", width="30%"),
-    Column("period", "Kurun waktu", width="12%"),
+    Column("period", "Kurun waktu", width="13%"),
     Column("level", "Tingkat perkembangan", width="9%"),
     Column("quantity", "Jumlah", width="8%"),
     Column("retention", "Retensi (aktif/inaktif)", width="10%"),
@@ -113,10 +114,7 @@ def _iso_date(text: str | None) -> date | None:
 
 
 def _place_date(rt: Runtime, place: str | None, day: date | None) -> str | None:
-    if day is None:
-        return None
-    where = (place or rt.settings.office_city or "").strip()
-    return f"{where}, {date_id(day)}" if where else date_id(day)
+    return place_date(rt.settings, day, place) if day else None
 
 
 def _filesize(size: int | None) -> str:
@@ -165,6 +163,14 @@ class _Batch:
 
     def executed_items(self) -> list[BatchLine]:
         return [item for item in self.batch.items if not item.excluded]
+
+    def creators(self, items: list[BatchLine], fallback: str) -> str:
+        """The *pencipta arsip* of the listed records (their ``creator_org`` as proposed), each once; ``fallback``
+        (the institution) when no line names one (every line redacted for this reader)."""
+        seen = dict.fromkeys(
+            str(item.row.get("creator_org")).strip() for item in items if (item.row.get("creator_org") or "").strip()
+        )
+        return "; ".join(seen) or fallback
 
 
 def _load(rt: Runtime, actor: Actor, params: ReportParams, kind: DispositionKind, executed: bool) -> _Batch:
@@ -227,7 +233,7 @@ def _daftar_row(loaded: _Batch, no: int, item: BatchLine, note: str) -> list[Any
         no,
         row.get("classification_code") or "",
         _description(item),
-        row.get("period") or "",
+        indonesian_dates(row.get("period") or ""),  # frozen as ISO text at proposal
         _label(DevelopmentLevel, row.get("development_level"), ""),
         _quantity(item),
         _retention_text(loaded, item),
@@ -270,7 +276,7 @@ def daftar_usul_musnah(rt: Runtime, actor: Actor, params: ReportParams) -> Docum
     head = Fields(
         [
             ("Nomor usulan", batch.no),
-            ("Pencipta arsip", rt.settings.institution_name),
+            ("Pencipta arsip", loaded.creators(list(batch.items), rt.settings.institution_name)),
             ("Unit pengolah", loaded.unit_name(batch.processing_unit)),
             ("Tanggal usulan", date_id(proposed) if proposed else "-"),
             ("Diusulkan oleh", loaded.person(batch.proposed_by)),
@@ -396,26 +402,30 @@ def _berita_acara(
     defaults: tuple[str, ...],
     extra: list[Any] | None = None,
 ) -> Document:
+    """A berita acara: its head, the opening, the parties, the body, the approval; the closing sentence kept with
+    the signatures; then its *daftar arsip* as the lampiran, on a new page."""
     batch, rule = loaded.batch, loaded.rule
     ba = batch.berita_acara or {}
     day = _iso_date(ba.get("date")) or _local_date(rt, batch.executed_at)
-    place = ba.get("place") or rt.settings.office_city or "-"
+    place = signing_place(rt.settings, ba.get("place"))
+    number = batch.berita_acara_no or ba.get("no")
     opening = (
-        f"Pada hari ini, {day_date_words(day) if day else '-'}, bertempat di {place}, kami yang bertanda tangan di "
-        "bawah ini:"
+        f"Pada hari ini, {day_date_words(day) if day else '-'}, "
+        + (f"bertempat di {place}, " if place else "")
+        + "kami yang bertanda tangan di bawah ini:"
     )
     items = loaded.executed_items()
+    head: list[tuple[str, Any]] = [
+        ("Nomor berita acara", number or "-"),
+        ("Nomor berkas", batch.no),
+        ("Pencipta arsip", loaded.creators(items, ba.get("institution") or rt.settings.institution_name)),
+        ("Unit pengolah", loaded.unit_name(batch.processing_unit)),
+    ]
+    if place:
+        head.append(("Tempat", place))
+    head.append(("Tanggal", date_id(day) if day else "-"))
     sections: list[Any] = [
-        Fields(
-            [
-                ("Nomor berita acara", batch.berita_acara_no or ba.get("no") or "-"),
-                ("Nomor berkas", batch.no),
-                ("Pencipta arsip", ba.get("institution") or rt.settings.institution_name),
-                ("Unit pengolah", loaded.unit_name(batch.processing_unit)),
-                ("Tempat", place),
-                ("Tanggal", date_id(day) if day else "-"),
-            ]
-        ),
+        Fields(head),
         Paragraph(opening),
         _parties(ba),
         *body,
@@ -424,22 +434,22 @@ def _berita_acara(
     ]
     if ba.get("note"):
         sections.append(Paragraph(f"Catatan: {ba['note']}"))
-    sections.append(
-        Paragraph(
-            f"{rule.list_title_id} sebanyak {_count_words(len(items))} terlampir dan merupakan bagian yang tidak "
-            "terpisahkan dari berita acara ini. Demikian berita acara ini dibuat dengan sebenarnya untuk dapat "
-            "dipergunakan sebagaimana mestinya."
-        )
+    closing = (
+        f"{rule.list_title_id} sebanyak {_count_words(len(items))} terlampir dan merupakan bagian yang tidak "
+        "terpisahkan dari berita acara ini. Demikian berita acara ini dibuat dengan sebenarnya untuk dapat "
+        "dipergunakan sebagaimana mestinya."
     )
-    sections.append(_daftar(loaded, items, rule.list_title_id, note_of))
     return Document(
         name=name,
         title=rule.ba_title_id.upper(),
-        number=batch.berita_acara_no or ba.get("no"),
+        number=number,
         subtitle=f"{rule.label_id} · berkas {batch.no}",
         sections=sections,
+        closing=closing,
         signatures=_signatures(ba, defaults),
-        place_date=_place_date(rt, ba.get("place"), day),
+        place_date=_place_date(rt, place, day),
+        appendix=[_daftar(loaded, items, rule.list_title_id, note_of)],
+        appendix_title=f"Lampiran {rule.ba_title_id}" + (f" Nomor {number}" if number else ""),
         landscape=True,
         filename=_filename(name, batch),
     )
@@ -560,7 +570,7 @@ def berita_acara_penyerahan(rt: Runtime, actor: Actor, params: ReportParams) -> 
         "berita-acara-penyerahan",
         body,
         lambda item: "diserahkan sebagai arsip statis",
-        (f"Kepala {institution}", f"Kepala {receiver}"),
+        ("Yang menyerahkan", "Yang menerima"),
         extra=[package],
     )
 

@@ -17,8 +17,9 @@ from ..runtime import Runtime
 from ..services import monev
 from ..services.actor import Actor
 from ..services.auth import authorize
+from . import signers
 from .model import Column, Document, Fields, Paragraph, Signature, Table
-from .period import Period, date_id
+from .period import Period
 from .registry import ReportParams, report
 from .signers import office_signature
 
@@ -34,9 +35,8 @@ def today_of(rt: Runtime, params: ReportParams) -> date:
 
 
 def place_date(settings: Settings, day: date) -> str:
-    """``Sleman, 30 November 2026`` (the date alone when no office city is configured)."""
-    city = (settings.office_city or "").strip()
-    return f"{city}, {date_id(day)}" if city else date_id(day)
+    """``Sleman, 30 November 2026`` (the date alone when no place of signing is known: ``signers.place_date``)."""
+    return signers.place_date(settings, day)
 
 
 def subtitle(rt: Runtime, period: Period, unit: str | None) -> str:
@@ -71,7 +71,11 @@ def percent(value: float | None) -> str:
 def unit_totals_table(rt: Runtime, rows: list[tuple[str, int]], title: str = "Jumlah per unit") -> Table:
     names = monev.unit_names(rt)
     return Table(
-        [Column("unit", "Unit pengolah"), Column("name", "Nama unit"), Column("count", "Jumlah", numeric=True)],
+        [
+            Column("unit", "Unit pengolah"),
+            Column("name", "Nama unit", width="wide"),
+            Column("count", "Jumlah", numeric=True),
+        ],
         [(code, names.get(code, code), n) for code, n in rows],
         title=title,
         totals=("Jumlah", "", sum(n for _c, n in rows)),
@@ -410,7 +414,7 @@ def exemption_table(items: list[monev.ExemptionItem], title: str) -> Table:
     return Table(
         [
             Column("record_no", "Nomor arsip"),
-            Column("title", "Judul"),
+            Column("title", "Judul", width="wide"),
             Column("unit", "Unit"),
             Column("ground", "Pasal 17 huruf"),
             Column("decree", "Nomor penetapan"),

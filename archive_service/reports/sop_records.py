@@ -29,9 +29,11 @@ from ..runtime import Runtime
 from ..services import dip
 from ..services.access import load_visible
 from ..services.actor import Actor
+from ..workflow.table import LABELLED
 from .model import Column, Document, Fields, Paragraph, Signature, Table
-from .period import date_id
+from .period import date_id, indonesian_dates
 from .registry import ReportParams, report
+from .signers import place_date, signing_place
 
 TZ_LABELS = {"Asia/Jakarta": "WIB", "Asia/Pontianak": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
 
@@ -90,6 +92,18 @@ def _load_records(session: Session, actor: Actor, record_ids: Sequence[int]) -> 
     return list(seen.values())
 
 
+def creators_text(creators: Iterable[str | None]) -> str:
+    """The *pencipta arsip* of the records a document covers: each creator once, in order of appearance."""
+    seen = dict.fromkeys(c.strip() for c in creators if c and c.strip())
+    return "; ".join(seen) or "-"
+
+
+def action_label(action: str) -> str:
+    """A control-card action as the SOP names it (``serahkan_ulang`` → "Serahkan ulang setelah perbaikan")."""
+    transition = LABELLED.get(action)
+    return transition.label_id if transition else action.replace("_", " ").capitalize()
+
+
 def _records_stem(records: Sequence[Record]) -> str:
     if len(records) == 1:
         return records[0].record_no
@@ -141,12 +155,12 @@ def build_receipt(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
     items = Table(
         columns=(
             Column("no", "No", numeric=True, width="5%"),
-            Column("record_no", "Nomor arsip", width="17%", nowrap=True),
-            Column("title", "Judul / uraian informasi", width="28%"),
+            Column("record_no", "Nomor arsip", width="19%", nowrap=True),
+            Column("title", "Judul / uraian informasi", width="29%"),
             Column("code", "Kode klasifikasi", width="13%", nowrap=True),
-            Column("files", "Berkas digital", numeric=True, width="8%"),
-            Column("forms", "Bentuk yang tersedia", width="17%"),
-            Column("quantity", "Jumlah fisik", width="12%"),
+            Column("files", "Berkas digital", numeric=True, width="9%"),
+            Column("forms", "Bentuk yang tersedia", width="14%"),
+            Column("quantity", "Jumlah fisik", width="11%"),
         ),
         rows=[
             (
@@ -161,16 +175,16 @@ def build_receipt(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
             for i, r in enumerate(records, start=1)
         ],
         title="Daftar informasi yang diserahkan",
-        totals=("Jumlah", f"{len(records)} arsip", "", "", sum(file_counts.get(r.id, 0) for r in records), "", ""),
+        totals=("", "Jumlah", f"{len(records)} arsip", "", sum(file_counts.get(r.id, 0) for r in records), "", ""),
     )
     receipt_table = Table(
         columns=(
-            Column("no", "Nomor tanda terima", width="18%", nowrap=True),
-            Column("record_no", "Nomor arsip", width="17%", nowrap=True),
-            Column("round", "Putaran", numeric=True, width="8%"),
-            Column("issued_at", f"Diserahkan ({tz_label(rt)})", width="16%"),
-            Column("issued_by", "Diserahkan oleh", width="13%"),
-            Column("countersigned_at", f"Diterima ({tz_label(rt)})", width="15%"),
+            Column("no", "Nomor tanda terima", width="19%", nowrap=True),
+            Column("record_no", "Nomor arsip", width="19%", nowrap=True),
+            Column("round", "Putaran", numeric=True, width="9%"),
+            Column("issued_at", f"Diserahkan ({tz_label(rt)})", width="14%"),
+            Column("issued_by", "Diserahkan oleh", width="12%"),
+            Column("countersigned_at", f"Diterima ({tz_label(rt)})", width="14%"),
             Column("countersigned_by", "Diterima oleh", width="13%"),
         ),
         rows=[
@@ -194,6 +208,7 @@ def build_receipt(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
     single = latest[0] if len(latest) == 1 else None
     head = Fields(
         [
+            ("Pencipta arsip", creators_text(r.creator_org for r in records)),
             ("Unit pengolah", unit_text),
             ("Jumlah arsip", len(records)),
             ("Diserahkan pada", time_text(rt, single.issued_at) if single else _span(rt, latest, "issued_at")),
@@ -231,7 +246,7 @@ def build_receipt(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
                 label="Yang menerima",
             ),
         ],
-        place_date=_place_date(rt, rt.settings.office_city, latest[-1].issued_at),
+        place_date=_place_date(rt, latest[-1].issued_at),
         filename=f"tanda-terima-{_records_stem(records)}",
     )
 
@@ -244,23 +259,23 @@ def _span(rt: Runtime, receipts: Sequence[Receipt], attr: str) -> str:
     return time_text(rt, first) if first == last else f"{time_text(rt, first)} s.d. {time_text(rt, last)}"
 
 
-def _place_date(rt: Runtime, city: str, at: datetime | None) -> str:
+def _place_date(rt: Runtime, at: datetime | None) -> str:
     local = local_time(rt, at) or local_time(rt, datetime.now(rt.calendar.tz))
     assert local is not None
-    return f"{city}, {date_id(local.date())}" if city else date_id(local.date())
+    return place_date(rt.settings, local.date())
 
 
 # ---------------------------------------------------------------- kartu kontrol
 
 ENTRY_COLUMNS = (
-    Column("round", "Putaran", numeric=True, width="6%"),
-    Column("step", "Langkah SOP", width="6%"),
-    Column("action", "Tindakan", width="11%"),
-    Column("from_to", "Dari → ke", width="17%"),
+    Column("round", "Putaran", numeric=True, width="7%"),
+    Column("step", "Langkah SOP", width="7%"),
+    Column("action", "Tindakan", width="15%"),
+    Column("from_to", "Dari → ke", width="14%"),
     Column("actor", "Pelaksana", width="13%"),
-    Column("at", "Waktu", width="12%"),
-    Column("due", "Batas waktu", width="12%"),
-    Column("late", "Terlambat", width="7%"),
+    Column("at", "Waktu", width="10%"),
+    Column("due", "Batas waktu", width="10%"),
+    Column("late", "Terlambat", width="8%"),
     Column("note", "Catatan", width="16%"),
 )
 
@@ -270,7 +285,7 @@ def _entry_rows(rt: Runtime, entries: Sequence[ControlCardEntry], names: dict[st
         yield (
             e.round,
             e.step,
-            e.action.replace("_", " "),
+            action_label(e.action),
             f"{_label(PUBLICATION_STATE_LABELS, e.from_state)} → {_label(PUBLICATION_STATE_LABELS, e.to_state)}",
             f"{names.get(e.actor_name, e.actor_name)} ({_label(ROLE_LABELS, e.actor_role).split(' (')[0]})",
             local_time(rt, e.at),
@@ -317,6 +332,7 @@ def build_control_card(rt: Runtime, actor: Actor, params: ReportParams) -> Docum
                     ("Nomor arsip", record.record_no),
                     ("Nomor kartu kontrol", record.control_card_no or "belum diserahkan"),
                     ("Judul", record.title),
+                    ("Pencipta arsip", creators_text([record.creator_org])),
                     ("Unit pengolah", units.get(record.processing_unit, record.processing_unit)),
                     ("Kode klasifikasi", record.classification_code),
                     ("Tahap saat ini", _label(PUBLICATION_STATE_LABELS, record.publication_state)),
@@ -348,20 +364,21 @@ def build_control_card(rt: Runtime, actor: Actor, params: ReportParams) -> Docum
 # ---------------------------------------------------------------- DIP (step 8)
 
 DIP_COLUMNS = (
-    Column("no", "No", width="5%"),
-    Column("title", "Judul informasi", width="15%"),
-    Column("summary", "Ringkasan isi informasi", width="20%"),
+    Column("no", "No", width="4%", nowrap=True),
+    Column("title", "Judul informasi", width="16%"),
+    Column("summary", "Ringkasan isi informasi", width="22%"),
     Column("controlling_unit", "Pejabat/unit yang menguasai informasi", width="12%"),
     Column("responsible_official", "Penanggung jawab pembuatan/penerbitan informasi", width="12%"),
     Column("created", "Waktu dan tempat pembuatan informasi", width="12%"),
-    Column("forms", "Bentuk informasi yang tersedia", width="12%"),
-    Column("retention", "Jangka waktu penyimpanan", width="12%"),
+    Column("forms", "Bentuk informasi yang tersedia", width="11%"),
+    Column("retention", "Jangka waktu penyimpanan", width="11%"),
 )
 
 
 def _dip_rows(rows: Sequence[dict[str, Any]]) -> Iterable[tuple[Any, ...]]:
     for row in rows:
-        created = ", ".join(part for part in (row["created_time"], row["created_place"]) if part) or "-"
+        when = indonesian_dates(row["created_time"] or "")  # stored as ISO text in the fixed version
+        created = ", ".join(part for part in (when, row["created_place"]) if part) or "-"
         yield (
             row["dip_no"],
             row["title"],
@@ -409,8 +426,14 @@ def build_dip(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
                 sheet=f"{index} {category.replace('_', ' ').title()}",
             )
         )
-    city = rt.settings.office_city
+    city = signing_place(rt.settings)
     where = f"Ditetapkan di {city}, pada tanggal" if city else "Ditetapkan pada tanggal"
+    office = (rt.settings.office_name or "").strip()
+    closing = (
+        f"Daftar Informasi Publik {office or 'ini'} versi {version.version_no} memuat {len(rows)} informasi publik "
+        f"dan ditetapkan dengan Keputusan PPID Nomor {version.decree_no} tanggal {date_id(version.decree_date)}. "
+        "Informasi yang dikecualikan tidak tercantum dalam daftar ini."
+    )
     return Document(
         name="dip",
         title="Daftar Informasi Publik",
@@ -418,6 +441,7 @@ def build_dip(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
         subtitle=f"{rt.settings.office_name} · Versi {version.version_no}",
         sections=sections,
         signatures=[Signature("Pejabat Pengelola Informasi dan Dokumentasi", name=fixer, label="PPID")],
+        closing=closing,
         place_date=f"{where} {date_id(version.decree_date)}",
         landscape=True,
         filename=f"dip-versi-{version.version_no}",

@@ -52,7 +52,7 @@ def test_receipt_of_a_batch_lists_every_record_and_receipt(rt, accounts, data: R
     assert doc.number is None and doc.filename == "tanda-terima-2-arsip"
     items, receipts = doc.tables()
     assert [row[1] for row in items.rows] == [data.published.record_no, data.handed_over.record_no]
-    assert items.totals[1] == "2 arsip" and items.totals[4] == 2  # one file each
+    assert items.totals[2] == "2 arsip" and items.totals[4] == 2  # one file each
     receipt_rows = list(receipts.rows)
     assert {row[0] for row in receipt_rows} == {data.published.receipt_no, data.handed_over.receipt_no}
     not_received = next(row for row in receipt_rows if row[0] == data.handed_over.receipt_no)
@@ -145,7 +145,7 @@ def test_dip_in_perki_columns_by_category(rt, accounts, data: ReportData, tmp_pa
     berkala = list(tables[0].rows)
     assert [row[1] for row in berkala] == [f"Laporan keuangan {HOSTILE}"]
     assert berkala[0][0] == "1.1" and berkala[0][3] == "Bidang IKP Diskominfo"
-    assert berkala[0][5] == "2025-06-30, Sleman" and berkala[0][6] == "Softcopy (berkas digital), Hardcopy (kertas)"
+    assert berkala[0][5] == "30 Juni 2025, Sleman" and berkala[0][6] == "Softcopy (berkas digital), Hardcopy (kertas)"
 
     pdf = render_to_file(build(rt, SYSTEM, "dip"), "pdf", rt.settings, tmp_path / "dip.pdf")
     pages = pdf_pages(pdf, tmp_path)
