@@ -435,4 +435,4 @@ def workflow_due(ctx: click.Context, within_hours: int, role: str | None, unit: 
 
 
 # Search, index, worker, JRA and retention commands live in their own modules and register themselves on ``main``.
-from . import cli_backup, cli_cron, cli_export, cli_reports, cli_retention, cli_search  # noqa: E402, F401
+from . import cli_backup, cli_cron, cli_export, cli_oai, cli_reports, cli_retention, cli_search  # noqa: E402, F401

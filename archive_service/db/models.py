@@ -484,6 +484,30 @@ class OaiItem(Base):
     record_version: Mapped[int] = mapped_column(Integer)
 
 
+class OaiRepositoryId(Base):
+    """Every repository identifier the OAI-PMH repository has used (archive_service/oai/identity.py): the one in
+    use has ``retired_at`` NULL. Stored at first start; a different ``ARSIP_OAI_REPOSITORY_ID`` is refused until
+    ``arsip oai rename-repository`` retires the old one."""
+
+    __tablename__ = "oai_repository_ids"
+
+    repository_id: Mapped[str] = mapped_column(String(255), primary_key=True)
+    adopted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    retired_at: Mapped[datetime | None] = mapped_column()
+
+
+class OaiRetiredItem(Base):
+    """An item as it was identified under a former repository identifier: answered for ever as deleted (with the
+    datestamp of the rename), so a harvester that copied ``oai:<old>:<id>`` learns that it is gone."""
+
+    __tablename__ = "oai_retired_items"
+    __table_args__ = (Index("ix_oai_retired_items_datestamp", "datestamp", "record_id", "repository_id"),)
+
+    repository_id: Mapped[str] = mapped_column(ForeignKey("oai_repository_ids.repository_id"), primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("records.id"), primary_key=True, autoincrement=False)
+    datestamp: Mapped[datetime] = mapped_column()
+
+
 class IngestSource(Base):
     """A file ``arsip ingest`` made a record of: its path and content, so a rerun after a crash (or by habit) skips
     what is already in and creates no duplicates (``--force`` ingests again). Written in the record's transaction."""

@@ -8,13 +8,17 @@ each record, its audit history, and the *Berita Acara Penyerahan* and *Daftar Ar
 
 Layout (inside the bag, after ``bagit.make_bag``)::
 
-    bagit.txt, bag-info.txt, manifest-sha256.txt, manifest-sha512.txt, tagmanifest-*.txt
+    bagit.txt                         BagIt-Version: 1.0 (RFC 8493; bagit-python writes 0.97, `_declare_rfc8493`)
+    bag-info.txt                      what a receiving archive needs (`_bag_info`): who sends, whom to contact,
+                                      who receives, the batch, size and date
+    manifest-sha256.txt, manifest-sha512.txt, tagmanifest-*.txt
     data/berita-acara.json            the batch (Berita Acara) mapping as given
     data/daftar-arsip.json            every record's metadata, in package order
     data/records/<record_no>/metadata.json, dc.xml, history.json
     data/records/<record_no>/files/<NNN>-<filename>
 
-The caller (a service) decides which records and fields go in; this module only copies, checks and packs.
+The caller (a service) decides which records and fields go in; this module only copies, checks and packs. Each
+record's metadata gets the moment of the transfer (``transferred_at``) when the caller's snapshot has none.
 Names from users are never trusted as paths: every path component is sanitised and the original name is kept
 in ``metadata.json``.
 
@@ -41,11 +45,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path, PurePath
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 import bagit
 
 from archive_service.exports.dublin_core import record_dc_xml
+
+if TYPE_CHECKING:
+    from archive_service.config import Settings
 
 __all__ = [
     "CHECKSUMS",
@@ -56,8 +63,17 @@ __all__ = [
     "PackageError",
     "build_bag",
     "safe_component",
+    "sender_bag_info",
     "write_tar",
 ]
+
+BAGIT_VERSION = "1.0"
+"""RFC 8493 (BagIt 1.0); bagit-python 1.9 still writes 0.97, so `_declare_rfc8493` rewrites bagit.txt."""
+
+DEFAULT_RECEIVER = (
+    "Lembaga kearsipan yang berwenang (ANRI atau lembaga kearsipan daerah) / "
+    "The competent archival institution (ANRI or the regional archives)"
+)
 
 CHECKSUMS = ("sha256", "sha512")
 """SHA-256 is the algorithm Arsip records at ingest (the authenticity link); SHA-512 is for the receiver's
@@ -275,15 +291,60 @@ def _check_recorded(record: BagRecord) -> None:
             )
 
 
-def _bag_info(bag_info: Mapping[str, str], batch: Mapping[str, Any]) -> dict[str, str]:
-    """The bag-info.txt tags: sensible defaults from the batch, overridden by whatever the caller gives."""
-    info: dict[str, str] = {
-        "Bagging-Date": dt.date.today().isoformat(),
-        "Bag-Software-Agent": f"Arsip archive_service.exports (bagit-python {bagit.VERSION})",
+def sender_bag_info(settings: Settings) -> dict[str, str]:
+    """The sender's bag-info.txt tags from the settings, those configured only: ``Source-Organization``
+    (``ARSIP_INSTITUTION_NAME``), ``Organization-Address`` (``ARSIP_OFFICE_ADDRESS``, ``ARSIP_OFFICE_CITY``) and
+    ``Contact-Name``/``-Email``/``-Phone`` (``ARSIP_RECORDS_CONTACT_*``); give them to `build_bag` as ``bag_info``."""
+    address = ", ".join(part for part in (settings.office_address, settings.office_city) if part.strip())
+    tags = {
+        "Source-Organization": settings.institution_name,
+        "Organization-Address": address,
+        "Contact-Name": settings.records_contact_name,
+        "Contact-Email": settings.records_contact_email,
+        "Contact-Phone": settings.records_contact_phone,
     }
-    for key, tag in (("batch_no", "External-Identifier"), ("source_organization", "Source-Organization")):
-        if batch.get(key):
-            info[tag] = str(batch[key])
+    return {tag: value for tag, value in tags.items() if value and value.strip()}
+
+
+def _human_size(size: int) -> str:
+    """``Bag-Size`` (RFC 8493 §2.2.2: an approximate size with a unit), decimal units."""
+    value = float(size)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if value < 1000 or unit == "TB":
+            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1000
+    raise AssertionError("unreachable")
+
+
+def _tree_size(root: Path) -> int:
+    return sum(path.stat().st_size for path in root.rglob("*") if path.is_file())
+
+
+def _bag_info(
+    bag_info: Mapping[str, str], batch: Mapping[str, Any], *, transferred_at: dt.datetime, records: int, size: int
+) -> dict[str, str]:
+    """The bag-info.txt tags: defaults from the batch, overridden by whatever the caller gives (``Payload-Oxum`` is
+    added by bagit)."""
+    berita_acara = batch.get("berita_acara") if isinstance(batch.get("berita_acara"), Mapping) else {}
+    batch_no = batch.get("batch_no")
+    info: dict[str, str] = {
+        "Bagging-Date": transferred_at.date().isoformat(),
+        "Bag-Software-Agent": f"Arsip archive_service.exports (bagit-python {bagit.VERSION})",
+        "Bag-Size": _human_size(size),
+        "Receiving-Organization": str(berita_acara.get("receiver") or batch.get("receiver") or DEFAULT_RECEIVER),
+        "Internal-Sender-Description": (
+            f"Penyerahan arsip statis, {records} arsip, {transferred_at.isoformat().replace('+00:00', 'Z')} / "
+            f"Transfer of permanent records, {records} records"
+        ),
+    }
+    if batch_no:
+        info["External-Identifier"] = str(batch_no)
+        info["External-Description"] = f"Penyerahan arsip statis {batch_no} / Transfer of permanent records {batch_no}"
+    sender_id = berita_acara.get("ba_no") or berita_acara.get("no") or batch_no
+    if sender_id:
+        info["Internal-Sender-Identifier"] = str(sender_id)
+    if batch.get("source_organization"):
+        info["Source-Organization"] = str(batch["source_organization"])
     for key, value in bag_info.items():
         if not _TAG_NAME_RE.fullmatch(key):
             raise PackageError(
@@ -309,7 +370,9 @@ def _record_dir_name(record: BagRecord, used: set[str]) -> str:
     return name
 
 
-def _write_record(staging: Path, record: BagRecord, dir_name: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+def _write_record(
+    staging: Path, record: BagRecord, dir_name: str, transferred_at: str
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """Write one record's files and description under ``staging/records/<dir_name>``.
 
     Returns the metadata written to ``metadata.json`` and the ``(bag path, recorded sha256)`` of each file.
@@ -347,11 +410,36 @@ def _write_record(staging: Path, record: BagRecord, dir_name: str) -> tuple[dict
     metadata = dict(record.metadata)
     metadata.setdefault("id", record.record_id)
     metadata.setdefault("record_no", record.record_no)
+    if not metadata.get("transferred_at"):  # the snapshot is taken before the transfer is recorded
+        metadata["transferred_at"] = transferred_at
     metadata["files"] = file_entries
     (record_dir / "metadata.json").write_bytes(_json_bytes(metadata, f"arsip {record.record_no}"))
     (record_dir / "dc.xml").write_bytes(record_dc_xml(metadata))
     (record_dir / "history.json").write_bytes(_json_bytes(list(record.history), f"riwayat {record.record_no}"))
     return {**metadata, "path": f"records/{dir_name}"}, checks
+
+
+def _declare_rfc8493(dest: Path) -> None:
+    """Make the bag a BagIt 1.0 bag (RFC 8493): bagit.txt says so, and the tag manifests are written again over it.
+
+    The layout bagit-python writes is already RFC 8493's (data/, manifests, UTF-8 tag files); only the declared
+    version lags. The tag manifests cover every tag file (not the tag manifests), sorted, with paths relative to
+    the bag."""
+    (dest / "bagit.txt").write_bytes(f"BagIt-Version: {BAGIT_VERSION}\nTag-File-Character-Encoding: UTF-8\n".encode())
+    tag_files = sorted(
+        path.relative_to(dest).as_posix()
+        for path in dest.rglob("*")
+        if path.is_file() and path.relative_to(dest).parts[0] != "data" and not path.name.startswith("tagmanifest-")
+    )
+    for algorithm in CHECKSUMS:
+        lines = []
+        for name in tag_files:
+            digest = hashlib.new(algorithm)
+            with (dest / name).open("rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(_COPY_CHUNK), b""):
+                    digest.update(block)
+            lines.append(f"{digest.hexdigest()}  {name}\n")
+        (dest / f"tagmanifest-{algorithm}.txt").write_text("".join(lines), encoding="utf-8")
 
 
 def _validate(dest: Path, checks: Sequence[tuple[str, str]]) -> None:
@@ -381,6 +469,7 @@ def build_bag(
     records: Iterable[BagRecord],
     *,
     batch: Mapping[str, Any],
+    transferred_at: dt.datetime | None = None,
 ) -> Path:
     """Build and validate a transfer package at ``dest`` (which must not exist; its parent must). Returns ``dest``.
 
@@ -389,9 +478,13 @@ def build_bag(
     SHA-256 manifest compared with the recorded hashes once more. On any failure `PackageError` is raised and
     ``dest`` removed, so a package that exists is a package that validated.
 
-    ``bag_info`` tags go into bag-info.txt and win over the defaults (``Bagging-Date`` today,
-    ``Bag-Software-Agent``, and ``External-Identifier`` / ``Source-Organization`` from ``batch["batch_no"]`` /
-    ``batch["source_organization"]`` when present). ``batch`` is written as ``data/berita-acara.json``.
+    ``bag_info`` tags go into bag-info.txt and win over the defaults: ``Bagging-Date`` (the transfer's day),
+    ``Bag-Software-Agent``, ``Bag-Size``, ``External-Identifier`` and ``External-Description`` (the batch number),
+    ``Source-Organization`` (``batch["source_organization"]``), ``Internal-Sender-Identifier`` (the berita acara
+    number), ``Internal-Sender-Description`` and ``Receiving-Organization`` (the berita acara's ``receiver``);
+    `sender_bag_info` gives the sender's address and contact from the settings. ``Payload-Oxum`` is computed.
+    ``batch`` is written as ``data/berita-acara.json``. ``transferred_at`` (default: now, UTC) is written into
+    each record's metadata that has no ``transferred_at`` yet.
     """
     dest = Path(dest).absolute()
     if dest.exists() or dest.is_symlink():
@@ -404,7 +497,10 @@ def build_bag(
             f"Folder induk tujuan paket tidak ada: {dest.parent}",
             f"Parent folder of the package destination does not exist: {dest.parent}",
         )
-    info = _bag_info(bag_info, batch)
+    moment = (transferred_at or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0)
+    moment_text = moment.isoformat().replace("+00:00", "Z")
+    # names and values are checked before anything is written (the payload size is known only later)
+    _bag_info(bag_info, batch, transferred_at=moment, records=0, size=0)
     dest.mkdir()
     try:
         # bagit.make_bag moves the directory's current contents into data/, so the payload is written at the
@@ -422,14 +518,16 @@ def build_bag(
                     f"Record {record.record_no} (id {record.record_id}) appears more than once in the package.",
                 )
             seen_ids.add(record.record_id)
-            metadata, record_checks = _write_record(dest, record, _record_dir_name(record, used))
+            metadata, record_checks = _write_record(dest, record, _record_dir_name(record, used), moment_text)
             listing.append(metadata)
             checks.extend(record_checks)
         (dest / "daftar-arsip.json").write_bytes(_json_bytes(listing, "daftar arsip"))
 
+        info = _bag_info(bag_info, batch, transferred_at=moment, records=len(listing), size=_tree_size(dest))
         with _MAKE_BAG_LOCK:
             try:
                 bagit.make_bag(str(dest), bag_info=info, processes=1, checksums=list(CHECKSUMS))
+                _declare_rfc8493(dest)
             except (bagit.BagError, OSError, RuntimeError) as exc:
                 raise PackageError(
                     f"Paket BagIt tidak dapat dibuat: {exc}",

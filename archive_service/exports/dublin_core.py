@@ -6,7 +6,17 @@ The mapping is deliberately conservative: simple DC has no qualifiers, so every 
 own to a reader who has never seen Arsip.
 
 The input is a plain mapping shaped like the API's record dump (``schemas.records.RecordSchema``): the caller
-decides what may be exported; this module only formats. Missing or empty keys are skipped.
+decides what may be exported; this module only formats. Missing or empty keys are skipped. Three optional keys
+come from outside the record: ``classification_name`` (the name of the JRA class, with
+``classification_name_code`` when that class's code is not the record's own) for ``dc:subject`` as
+``code — name``, and ``license_uri`` (``ARSIP_PUBLIC_LICENSE_URI``), written as a second ``dc:rights`` of open
+information.
+
+Dates are W3CDTF (a single date, never an ISO interval, which W3CDTF does not have): a record dated only by its
+period gets the most precise date that holds the whole period (``2025`` for a period within 2025, ``2025-03``
+within March, else the period's start); the period itself goes into ``dc:coverage`` as ``start/end``.
+``dc:type`` follows the files' MIME types (an image is ``StillImage``, a spreadsheet ``Dataset``, a PDF ``Text``),
+the media value only when there is no file.
 
 `dc_elements` gives the ``(element, value)`` pairs in DC element order, `dc_element` the ``oai_dc:dc``
 ElementTree element (to embed in an OAI-PMH response) and `record_dc_xml` a standalone UTF-8 XML document.
@@ -21,7 +31,7 @@ from collections.abc import Iterable, Mapping
 from enum import Enum
 from typing import Any
 
-from schemas.enums import OPEN_KIP_CATEGORIES, SECURITY_CLASS_LABELS, SecurityClass
+from schemas.enums import KIP_CATEGORY_LABELS, OPEN_KIP_CATEGORIES, SECURITY_CLASS_LABELS, KipCategory, SecurityClass
 
 __all__ = [
     "DC_ELEMENTS",
@@ -71,8 +81,9 @@ ET.register_namespace("xsi", XSI_NS)
 # ElementTree escapes ``<&>`` but happily writes these, producing a document no parser accepts.
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-# DCMI Type Vocabulary term for each *media* value (DOMAIN.md §4.5). Electronic records here are documents
-# (PDF, office files), hence "Text"; the raw media value is added as a second dc:type for the local meaning.
+# DCMI Type Vocabulary term for each *media* value (DOMAIN.md §4.5), used when the record has no file (a paper
+# record described only); with files, their MIME types decide (`_mime_type`). The raw media value is added as a
+# further dc:type for the local meaning.
 _DCMI_TYPE = {
     "tekstual": "Text",
     "elektronik": "Text",
@@ -80,6 +91,16 @@ _DCMI_TYPE = {
     "foto": "StillImage",
     "kartografi": "Image",
 }
+
+# DCMI types of MIME types that are not text (the "type/" prefix decides for images, audio and video).
+_DATASET_MIME = frozenset(
+    {
+        "text/csv",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.oasis.opendocument.spreadsheet",
+    }
+)
 
 _LANGUAGE = "id"
 
@@ -109,26 +130,78 @@ def clean_text(value: Any) -> str | None:
 
 
 def _period(start: str | None, end: str | None) -> str | None:
-    """A W3CDTF-style interval ``start/end`` (ISO 8601 time interval), or the single date that is known."""
+    """An ISO 8601 time interval ``start/end`` (for ``dc:coverage``), or the single date that is known."""
     if start and end:
         return f"{start}/{end}"
     return start or end
 
 
-def rights_statement(security_class: Any, kip_category: Any) -> str | None:
-    """A bilingual access statement, Indonesian first: ``"Terbuka (setiap_saat) / Open"``.
+def _period_date(start: str | None, end: str | None) -> str | None:
+    """One W3CDTF date for a period: the year, or year and month, that hold all of it; else its start."""
+    if not (start and end):
+        return start or end
+    if start[:4] != end[:4] or len(start) < 7 or len(end) < 7:
+        return start
+    if start[:7] != end[:7]:
+        return start[:4]
+    return start[:7] if start != end else start
+
+
+def _mime_type(mime: str | None) -> str | None:
+    """The DCMI Type Vocabulary term of a file's (sniffed) MIME type."""
+    if not mime:
+        return None
+    mime = mime.split(";", 1)[0].strip().lower()
+    major = mime.split("/", 1)[0]
+    if major == "image":
+        return "StillImage"
+    if major == "video":
+        return "MovingImage"
+    if major == "audio":
+        return "Sound"
+    if mime in _DATASET_MIME:
+        return "Dataset"
+    return "Text"
+
+
+def _subject(code: str | None, name: str | None, name_code: str | None) -> list[str]:
+    """``dc:subject`` values: ``code — name``; when the name belongs to a broader class (the JRA class of a longer
+    code), the bare code and ``class code — name``."""
+    if not code:
+        return []
+    if not name:
+        return [code]
+    name_code = name_code or code
+    if name_code == code:
+        return [f"{code} — {name}"]
+    return [code, f"{name_code} — {name}"]
+
+
+def rights_statement(security_class: Any, kip_category: Any, license_uri: Any = None) -> str | None:
+    """A bilingual rights statement, Indonesian first, e.g. for open information::
+
+        Informasi publik terbuka (UU 14/2008), kategori: Informasi yang wajib tersedia setiap saat (Pasal 11);
+        boleh digunakan kembali dengan menyebut sumbernya, lisensi: https://… / Open public information (Law
+        14/2008), category: Information available at any time (Art. 11); may be reused with attribution, licence:
+        https://…
 
     Why both axes: the security class (Perka ANRI 17/2011) and the public-information category (UU 14/2008)
     are separate determinations, and a receiving archive needs both to decide who may read the record.
     The ordinary security class is implied by an open KIP category, so it is only spelled out on its own.
+    The licence (``ARSIP_PUBLIC_LICENSE_URI``) applies to open information only.
     """
     security = clean_text(security_class)
     kip = clean_text(kip_category)
+    licence = clean_text(license_uri)
     parts_id: list[str] = []
     parts_en: list[str] = []
     if kip in OPEN_KIP_CATEGORIES:
-        parts_id.append(f"Terbuka ({kip})")
-        parts_en.append("Open")
+        label_id, label_en = KIP_CATEGORY_LABELS[KipCategory(kip)]
+        parts_id.append(f"Informasi publik terbuka (UU 14/2008), kategori: {label_id}")
+        parts_en.append(f"Open public information (Law 14/2008), category: {label_en}")
+        if licence:
+            parts_id.append(f"boleh digunakan kembali dengan menyebut sumbernya, lisensi: {licence}")
+            parts_en.append(f"may be reused with attribution, licence: {licence}")
     elif kip == "dikecualikan":
         parts_id.append("Dikecualikan (Pasal 17 UU 14/2008)")
         parts_en.append("Exempt (Art. 17, Law 14/2008)")
@@ -166,7 +239,12 @@ def dc_elements(record: Mapping[str, Any]) -> list[tuple[str, str]]:
 
     add("title", record.get("title"))
     add("creator", record.get("creator_org"))
-    add("subject", record.get("classification_code"))
+    for subject in _subject(
+        clean_text(record.get("classification_code")),
+        clean_text(record.get("classification_name")),
+        clean_text(record.get("classification_name_code")),
+    ):
+        add("subject", subject)
     add("description", record.get("description"))
     add("description", record.get("notes"))
     for key in _PASSTHROUGH:
@@ -176,23 +254,28 @@ def dc_elements(record: Mapping[str, Any]) -> list[tuple[str, str]]:
     doc_date = clean_text(record.get("doc_date"))
     start = clean_text(record.get("period_start"))
     end = clean_text(record.get("period_end"))
-    add("date", doc_date or _period(start, end))
+    add("date", doc_date or _period_date(start, end))
     if start and end:
         add("coverage", _period(start, end))
 
+    files: list[Mapping[str, Any]] = list(record.get("files") or ())
+    for file in files:
+        add("type", _mime_type(clean_text(file.get("mime"))))
     media = clean_text(record.get("media"))
     if media:
-        add("type", _DCMI_TYPE.get(media))
+        if not files:
+            add("type", _DCMI_TYPE.get(media))
         add("type", media)
-
-    files: Iterable[Mapping[str, Any]] = record.get("files") or ()
     for file in files:
         add("format", file.get("mime"))
 
     add("identifier", record.get("record_no"))
     add("identifier", record.get("published_url"))
     add("language", record.get("language") or _LANGUAGE)
-    add("rights", rights_statement(record.get("security_class"), record.get("kip_category")))
+    license_uri = clean_text(record.get("license_uri"))
+    add("rights", rights_statement(record.get("security_class"), record.get("kip_category"), license_uri))
+    if license_uri and clean_text(record.get("kip_category")) in OPEN_KIP_CATEGORIES:
+        add("rights", license_uri)  # the URI alone too, for harvesters that read a licence from dc:rights
 
     return [(name, value) for name in DC_ELEMENTS for value in out[name]]
 

@@ -10,7 +10,12 @@ base64url, followed by an HMAC-SHA256 over it with a key derived from the applic
 means nothing expires, and a position rather than an offset means a harvest neither skips nor repeats items while
 records are published or withdrawn underneath it (an item that changes moves to the end of the datestamp order and
 is sent again there). Any token that does not verify, or does not belong to the verb it is used with, is a
-``badResumptionToken``.
+``badResumptionToken``. After a change of the repository identifier (`identity.rename`), the items under a former
+identifier are listed too, each ordered by ``(datestamp, record id, former identifier)`` behind the current item of
+the same record; the position then also carries that identifier (``r``, empty for a current item).
+
+The settings checks of the repository's identity (`check_repository_id`, `check_admin_email`, `check_license_uri`)
+live here too, so ``config.Settings`` refuses a bad value at start-up with the rule that it breaks.
 """
 
 from __future__ import annotations
@@ -49,6 +54,43 @@ _IDENTIFIER_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`]{1,500}$"
 _DAY_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SECOND_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 _TOKEN_VERSION = 1
+
+# The OAI identifier format (guidelines-oai-identifier, §2.1): repositoryIdentifier = domainname-word "." domainname,
+# domainname-word = alpha *( alphanum | "-" ); the same pattern as repositoryIdentifierType of oai-identifier.xsd.
+REPOSITORY_ID_RE = re.compile(r"^[A-Za-z][A-Za-z0-9-]*(\.[A-Za-z][A-Za-z0-9-]*)+$")
+# emailType of OAI-PMH.xsd (adminEmail)
+_EMAIL_RE = re.compile(r"^\S+@(\S+\.)+\S+$")
+_URI_RE = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")
+
+
+def check_repository_id(value: str) -> None:
+    """Refuse a repository identifier outside the oai-identifier syntax (ValueError, bilingual)."""
+    if not REPOSITORY_ID_RE.match(value or "") or len(value) > 255:
+        raise ValueError(
+            f"ARSIP_OAI_REPOSITORY_ID {value!r} tidak sah: harus nama domain milik kantor dengan sedikitnya satu "
+            "titik, tiap bagian diawali huruf lalu huruf, angka atau '-' (mis. ppid.kotacontoh.go.id) / "
+            f"ARSIP_OAI_REPOSITORY_ID {value!r} is invalid: it must be a domain name the office owns, with at least "
+            "one dot, each part a letter followed by letters, digits or '-' (e.g. ppid.kotacontoh.go.id; "
+            "OAI-PMH guidelines-oai-identifier §2.1)"
+        )
+
+
+def check_admin_email(value: str) -> None:
+    """An empty value means the default; anything else must satisfy emailType of OAI-PMH.xsd."""
+    if value and (not _EMAIL_RE.match(value) or len(value) > 255):
+        raise ValueError(
+            f"ARSIP_OAI_ADMIN_EMAIL {value!r} tidak sah: alamat e-mail dengan domain bertitik / "
+            f"ARSIP_OAI_ADMIN_EMAIL {value!r} is invalid: an e-mail address with a dotted domain is required"
+        )
+
+
+def check_license_uri(value: str) -> None:
+    """The licence URI of open information: an absolute http(s) URI, or empty (no licence URI written)."""
+    if value and (not _URI_RE.match(value) or len(value) > 500):
+        raise ValueError(
+            f"ARSIP_PUBLIC_LICENSE_URI {value!r} tidak sah: harus URI http(s) lengkap / "
+            f"ARSIP_PUBLIC_LICENSE_URI {value!r} is invalid: an absolute http(s) URI is required"
+        )
 
 
 class OaiError(Exception):
@@ -172,6 +214,7 @@ class Position:
     record_id: int
     cursor: int
     total: int = 0
+    repository_id: str = ""  # a former repository identifier when the last item sent was a retired one
 
 
 def _key(secret: str | bytes) -> bytes:
@@ -201,6 +244,8 @@ def encode_token(secret: str | bytes, query: ListQuery, position: Position) -> s
         "c": position.cursor,
         "n": position.total,
     }
+    if position.repository_id:
+        payload["r"] = position.repository_id
     body = _b64(json.dumps(payload, separators=(",", ":"), sort_keys=True).encode())
     signature = _b64(hmac.new(_key(secret), body.encode(), hashlib.sha256).digest()[:18])
     return f"{body}.{signature}"
@@ -227,11 +272,12 @@ def decode_token(secret: str | bytes, token: str, verb: str) -> tuple[ListQuery,
             and isinstance(data.get("m"), str)
             and all(data.get(k) is None or isinstance(data.get(k), str) for k in ("s", "f", "u"))
             and all(isinstance(data.get(k), int) and data[k] >= 0 for k in ("d", "i", "c", "n"))
+            and isinstance(data.get("r", ""), str)
         )
         if not ok:
             raise _bad_token()
         query = ListQuery(verb, data["m"], data["s"], data["f"], data["u"])
-        position = Position(datetime.fromtimestamp(data["d"], UTC), data["i"], data["c"], data["n"])
+        position = Position(datetime.fromtimestamp(data["d"], UTC), data["i"], data["c"], data["n"], data.get("r", ""))
     except (ValueError, binascii.Error, OverflowError, OSError) as exc:
         raise _bad_token() from exc
     return query, position

@@ -4,6 +4,9 @@ The view checks the request (`protocol.parse_request`), runs the verb's queries 
 is known up front and answered as an OAI ``<error>`` with HTTP 200), then streams the XML one record at a time.
 The XML is written as text around fragments built with ElementTree (the ``oai_dc:dc`` of
 ``exports.dublin_core``), every value escaped and cleaned of characters XML forbids.
+
+Registering the blueprint runs the start-up check of the repository identifier (`identity.ensure`): an app whose
+``ARSIP_OAI_REPOSITORY_ID`` differs from the identifier in use refuses to start.
 """
 
 from __future__ import annotations
@@ -15,20 +18,32 @@ from xml.etree import ElementTree as ET
 from xml.sax.saxutils import escape, quoteattr
 
 from flask import Blueprint, Response, current_app, request, stream_with_context
+from flask.blueprints import BlueprintSetupState
 
+from ..config import Settings
 from ..exports.dublin_core import OAI_DC_NS, clean_text, dc_element, dc_elements
 from ..runtime import Runtime
-from ..services.catalogue_export import dc_source
-from . import protocol, repository
+from ..services.catalogue_export import NO_CLASSES, Classes, classes_of, dc_source
+from . import identity, protocol, repository
 from .protocol import METADATA_PREFIX, OAI_NS, OAI_SCHEMA_LOCATION, ListQuery, OaiError, OaiRequest, Position
 
 bp = Blueprint("oai", __name__)
 
 XSI_NS = "http://www.w3.org/2001/XMLSchema-instance"
 OAI_DC_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+OAI_IDENTIFIER_NS = "http://www.openarchives.org/OAI/2.0/oai-identifier"
+OAI_IDENTIFIER_SCHEMA = "http://www.openarchives.org/OAI/2.0/oai-identifier.xsd"
 CONTENT_TYPE = "text/xml; charset=utf-8"
+DEFAULT_ADMIN_EMAIL = "ppid@example.go.id"
+_LOCAL_MAIL_FROM = "arsip@localhost.localdomain"  # config.Settings.mail_from's default: no adminEmail for the world
 
 Body = Iterator[str]
+
+
+@bp.record_once
+def _check_repository_id(state: BlueprintSetupState) -> None:
+    """The start-up check (identity.py): store the repository identifier, or refuse a changed one."""
+    identity.ensure(state.app.extensions["arsip"])
 
 
 def _rt() -> Runtime:
@@ -64,11 +79,21 @@ def _error(error: OaiError) -> Body:
     yield f"<error code={quoteattr(error.code)}>{_text(error.message)}</error>\n"
 
 
+def admin_email(settings: Settings) -> str:
+    """``ARSIP_OAI_ADMIN_EMAIL``; else the address of ``ARSIP_MAIL_FROM`` once that is set; else the default."""
+    if settings.oai_admin_email:
+        return settings.oai_admin_email
+    address = parseaddr(settings.mail_from)[1] or settings.mail_from
+    if address and address != _LOCAL_MAIL_FROM and "@" in address and "." in address.rsplit("@", 1)[1]:
+        return address
+    return DEFAULT_ADMIN_EMAIL
+
+
 def _header(rt: Runtime, item: repository.Item) -> str:
     status = ' status="deleted"' if item.deleted else ""
     parts = [
         f"<header{status}>",
-        f"<identifier>{escape(repository.identifier(rt.settings, item.record_id))}</identifier>",
+        f"<identifier>{escape(repository.item_identifier(rt.settings, item))}</identifier>",
         f"<datestamp>{protocol.format_datestamp(item.datestamp)}</datestamp>",
     ]
     parts.extend(f"<setSpec>{escape(spec)}</setSpec>" for spec in item.sets)  # empty for a deleted item
@@ -76,10 +101,14 @@ def _header(rt: Runtime, item: repository.Item) -> str:
     return "".join(parts)
 
 
-def _record(rt: Runtime, item: repository.Item) -> str:
+def _names(rt: Runtime, items: list[repository.Item]) -> Classes:
+    return classes_of(rt, [item.record for item in items if item.record is not None])
+
+
+def _record(rt: Runtime, item: repository.Item, names: Classes) -> str:
     if item.record is None:
         return f"<record>{_header(rt, item)}</record>\n"
-    dc = ET.tostring(dc_element(dc_elements(dc_source(rt.settings, item.record))), encoding="unicode")
+    dc = ET.tostring(dc_element(dc_elements(dc_source(rt.settings, item.record, names))), encoding="unicode")
     return f"<record>{_header(rt, item)}<metadata>{dc}</metadata></record>\n"
 
 
@@ -93,7 +122,9 @@ def identify(rt: Runtime, req: OaiRequest) -> Body:
     settings = rt.settings
     earliest = repository.earliest_datestamp(rt) or datetime.now(UTC)
     name = f"{settings.institution_name} — PPID {settings.office_name}: Katalog Informasi Publik"
-    email = parseaddr(settings.mail_from)[1] or settings.mail_from
+    email = admin_email(settings)
+    repository_id = repository.namespace(settings)
+    sample = repository.identifier(settings, repository.sample_record_id(rt))
 
     def body() -> Body:
         yield "<Identify>\n"
@@ -102,16 +133,27 @@ def identify(rt: Runtime, req: OaiRequest) -> Body:
         yield "<protocolVersion>2.0</protocolVersion>\n"
         yield f"<adminEmail>{_text(email)}</adminEmail>\n"
         yield f"<earliestDatestamp>{protocol.format_datestamp(earliest)}</earliestDatestamp>\n"
+        # persistent: withdrawn items (oai_items) and items under former repository identifiers
+        # (oai_retired_items) are both kept for ever and answered as deleted
         yield "<deletedRecord>persistent</deletedRecord>\n"
         yield f"<granularity>{protocol.GRANULARITY}</granularity>\n"
+        yield (
+            "<description>"
+            f'<oai-identifier xmlns="{OAI_IDENTIFIER_NS}" xmlns:xsi="{XSI_NS}" '
+            f'xsi:schemaLocation="{OAI_IDENTIFIER_NS} {OAI_IDENTIFIER_SCHEMA}">'
+            "<scheme>oai</scheme>"
+            f"<repositoryIdentifier>{escape(repository_id)}</repositoryIdentifier>"
+            "<delimiter>:</delimiter>"
+            f"<sampleIdentifier>{escape(sample)}</sampleIdentifier>"
+            "</oai-identifier></description>\n"
+        )
         yield "</Identify>\n"
 
     return body()
 
 
 def _item_for(rt: Runtime, value: str) -> repository.Item:
-    record_id = repository.parse_identifier(rt.settings, value)
-    item = repository.get_item(rt, record_id) if record_id is not None else None
+    item = repository.find_item(rt, value)
     if item is None:
         raise OaiError("idDoesNotExist", f"Identifier tidak dikenal / unknown identifier: {value[:200]}")
     return item
@@ -154,10 +196,11 @@ def list_sets(rt: Runtime, req: OaiRequest) -> Body:
 def get_record(rt: Runtime, req: OaiRequest) -> Body:
     item = _item_for(rt, req.args["identifier"])
     _check_prefix(req.args["metadataPrefix"])
+    names = _names(rt, [item])
 
     def body() -> Body:
         yield "<GetRecord>\n"
-        yield _record(rt, item)
+        yield _record(rt, item, names)
         yield "</GetRecord>\n"
 
     return body()
@@ -168,7 +211,7 @@ def _list(rt: Runtime, req: OaiRequest) -> Body:
     secret = current_app.secret_key or ""
     if "resumptionToken" in req.args:
         query, position = protocol.decode_token(secret, req.args["resumptionToken"], req.verb)
-        after: tuple[datetime, int] | None = (position.datestamp, position.record_id)
+        after: tuple[datetime, int, str] | None = (position.datestamp, position.record_id, position.repository_id)
         cursor, known_total = position.cursor, position.total
     else:
         query, after, cursor, known_total = ListQuery.from_args(req.verb, req.args), None, 0, 0
@@ -184,14 +227,15 @@ def _list(rt: Runtime, req: OaiRequest) -> Body:
     token = None
     if page.more:
         last = page.items[-1]
-        position = Position(last.datestamp, last.record_id, cursor + len(page.items), total)
+        position = Position(last.datestamp, last.record_id, cursor + len(page.items), total, last.repository_id)
         token = protocol.encode_token(secret, query, position)
     records = req.verb == "ListRecords"
+    names = _names(rt, page.items) if records else NO_CLASSES
 
     def body() -> Body:
         yield f"<{req.verb}>\n"
         for item in page.items:
-            yield _record(rt, item) if records else _header(rt, item) + "\n"
+            yield _record(rt, item, names) if records else _header(rt, item) + "\n"
         if token is not None:
             yield _token(total, cursor, token)
         elif after is not None:  # the last page of a resumed list: an empty token closes it (§3.5)

@@ -5,6 +5,11 @@ with exactly the same public fields, so `public_dump` (what the portal and the D
 record page's fields, the file list) and `dc_source` (its Dublin Core input) are defined once, here. Internal
 fields (notes, storage location, access groups, workflow and retention bookkeeping, who did what) never appear.
 
+What a record's row alone cannot say comes from its JRA class, looked up once per batch (`classes_of`): the class
+name for ``dc:subject`` ("code — name") and, when the record gives no text of its own, the retention text of the
+DIP column "jangka waktu penyimpanan" (the same `dip.retention_for` the DIP uses). The licence URI
+(``ARSIP_PUBLIC_LICENSE_URI``) goes with every ``dc:rights`` of open information.
+
 Every query filters by ``indexing.public_condition()``; the dumps walk the records in id order with keyset
 pagination, `BATCH` at a time in a fresh read session, so a large archive never sits in memory and each yielded
 chunk is one batch. Nothing here depends on Flask: URLs are built from ``settings.public_base_url``.
@@ -15,7 +20,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 from xml.etree import ElementTree as ET
@@ -23,11 +29,11 @@ from xml.etree import ElementTree as ET
 from sqlalchemy import select
 
 from ..config import Settings
-from ..db import Record
+from ..db import JraClass, Record
 from ..exports.cells import escape_formula
 from ..exports.dublin_core import DC_ELEMENTS, clean_text, dc_element, dc_elements
 from ..runtime import Runtime
-from .dip import created_time_text
+from .dip import created_time_text, jra_terms, retention_for
 from .indexing import public_condition
 from .public import get_public_record
 from .public_versions import public_view
@@ -40,6 +46,7 @@ __all__ = [
     "catalogue_csv",
     "catalogue_dc_xml",
     "catalogue_json",
+    "classes_of",
     "dc_json",
     "dc_source",
     "iter_public_records",
@@ -51,6 +58,29 @@ __all__ = [
 
 BATCH = 500
 FORMATS = ("csv", "json", "dc-xml")
+
+
+@dataclass(frozen=True)
+class Classes:
+    """The JRA classes of a batch of records: ``names`` (class id -> (code, name)) and ``terms`` (class id ->
+    retention terms, `dip.jra_terms`)."""
+
+    names: Mapping[int, tuple[str, str]] = field(default_factory=dict)
+    terms: Mapping[int, Mapping[str, Any]] = field(default_factory=dict)
+
+
+NO_CLASSES = Classes()
+
+
+def classes_of(rt: Runtime, records: list[Any]) -> Classes:
+    """One read of the JRA classes ``records`` are classified under (two small queries)."""
+    ids = {r.jra_class_id for r in records if getattr(r, "jra_class_id", None) is not None}
+    if not ids:
+        return NO_CLASSES
+    with rt.db.read() as session:
+        rows = session.execute(select(JraClass.id, JraClass.code, JraClass.record_type).where(JraClass.id.in_(ids)))
+        names = {class_id: (code, name) for class_id, code, name in rows}
+        return Classes(names=names, terms=jra_terms(session, records))
 
 
 def record_url(settings: Settings, record_id: int) -> str:
@@ -72,9 +102,10 @@ def _iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def public_dump(settings: Settings, record: Record) -> dict[str, Any]:
+def public_dump(settings: Settings, record: Record, classes: Classes = NO_CLASSES) -> dict[str, Any]:
     """A public record as a JSON-ready mapping: only what the portal and the published DIP already show."""
     base = settings.public_base_url.rstrip("/")
+    retention, _ = retention_for(record, classes.terms)
     return {
         "id": record.id,
         "record_no": record.record_no,
@@ -87,7 +118,7 @@ def public_dump(settings: Settings, record: Record) -> dict[str, Any]:
         "created_time": created_time_text(record),
         "created_place": record.created_place,
         "available_forms": list(record.available_forms or []),
-        "retention_text": record.dip_retention_text,
+        "retention_text": retention,
         "processing_unit": record.processing_unit,
         "classification_code": record.classification_code,
         "creator_org": record.creator_org,
@@ -109,10 +140,11 @@ def public_dump(settings: Settings, record: Record) -> dict[str, Any]:
     }
 
 
-def dc_source(settings: Settings, record: Record) -> dict[str, Any]:
+def dc_source(settings: Settings, record: Record, classes: Classes = NO_CLASSES) -> dict[str, Any]:
     """The input of ``exports.dublin_core.dc_elements`` for a public record (the DIP summary first, then the
-    description, as ``dc:description``; the portal URL as ``dc:identifier``; the PPID as ``dc:publisher``)."""
-    return {
+    description, as ``dc:description``; the portal URL as ``dc:identifier``; the PPID as ``dc:publisher``; the
+    class name for ``dc:subject``; the licence URI for ``dc:rights``)."""
+    source: dict[str, Any] = {
         "title": record.title,
         "creator_org": record.creator_org,
         "classification_code": record.classification_code,
@@ -128,13 +160,18 @@ def dc_source(settings: Settings, record: Record) -> dict[str, Any]:
         "published_url": record_url(settings, record.id),
         "security_class": record.security_class,
         "kip_category": record.kip_category,
+        "license_uri": settings.public_license_uri,
     }
+    class_id = getattr(record, "jra_class_id", None)
+    if class_id in classes.names:
+        source["classification_name_code"], source["classification_name"] = classes.names[class_id]
+    return source
 
 
-def dc_json(settings: Settings, record: Record) -> dict[str, list[str]]:
+def dc_json(settings: Settings, record: Record, classes: Classes = NO_CLASSES) -> dict[str, list[str]]:
     """The 15 DC elements of a public record, each as a JSON array (empty when the record has no value)."""
     out: dict[str, list[str]] = {name: [] for name in DC_ELEMENTS}
-    for name, value in dc_elements(dc_source(settings, record)):
+    for name, value in dc_elements(dc_source(settings, record, classes)):
         out[name].append(value)
     return out
 
@@ -195,10 +232,10 @@ def csv_cell(value: Any) -> str:
     return escape_formula(str(value))
 
 
-def _csv_row(settings: Settings, record: Record) -> list[str]:
-    dump = public_dump(settings, record)
+def _csv_row(settings: Settings, record: Record, classes: Classes) -> list[str]:
+    dump = public_dump(settings, record, classes)
     dump["available_forms"] = ", ".join(dump["available_forms"])
-    for name, values in dc_json(settings, record).items():
+    for name, values in dc_json(settings, record, classes).items():
         dump[f"dc_{name}"] = " | ".join(values)
     return [csv_cell(dump.get(column)) for column in CSV_COLUMNS]
 
@@ -212,13 +249,14 @@ def catalogue_csv(rt: Runtime, *, batch: int = BATCH) -> Iterator[bytes]:
     for records in iter_public_records(rt, batch=batch):
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows(_csv_row(rt.settings, r) for r in records)
+        classes = classes_of(rt, records)
+        writer.writerows(_csv_row(rt.settings, r, classes) for r in records)
         yield buffer.getvalue().encode("utf-8")
 
 
 # ---- JSON ----------------------------------------------------------------------------------------------------------
-def _json_record(settings: Settings, record: Record) -> dict[str, Any]:
-    return {**public_dump(settings, record), "dc": dc_json(settings, record)}
+def _json_record(settings: Settings, record: Record, classes: Classes) -> dict[str, Any]:
+    return {**public_dump(settings, record, classes), "dc": dc_json(settings, record, classes)}
 
 
 def catalogue_json(rt: Runtime, *, batch: int = BATCH) -> Iterator[bytes]:
@@ -227,8 +265,9 @@ def catalogue_json(rt: Runtime, *, batch: int = BATCH) -> Iterator[bytes]:
     first = True
     for records in iter_public_records(rt, batch=batch):
         parts = []
+        classes = classes_of(rt, records)
         for record in records:
-            text = json.dumps(_json_record(rt.settings, record), ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(_json_record(rt.settings, record, classes), ensure_ascii=False, separators=(",", ":"))
             parts.append(("\n" if first else ",\n") + text)
             first = False
         yield "".join(parts).encode("utf-8")
@@ -253,8 +292,9 @@ def catalogue_dc_xml(rt: Runtime, *, batch: int = BATCH) -> Iterator[bytes]:
     ).encode()
     for records in iter_public_records(rt, batch=batch):
         parts = []
+        classes = classes_of(rt, records)
         for record in records:
-            dc = ET.tostring(dc_element(dc_elements(dc_source(settings, record))), encoding="unicode")
+            dc = ET.tostring(dc_element(dc_elements(dc_source(settings, record, classes))), encoding="unicode")
             url = _xml_attr(record_url(settings, record.id))
             parts.append(f'<informasi id="{record.id}" url="{url}">{dc}</informasi>\n')
         yield "".join(parts).encode("utf-8")

@@ -26,7 +26,15 @@ from ..config import Settings
 from ..db import Blob, DispositionBatch, Record
 from ..db.engine import upsert_insert
 from ..errors import StorageError
-from ..exports.bagit_package import BagFile, BagRecord, PackageError, build_bag, safe_component, write_tar
+from ..exports.bagit_package import (
+    BagFile,
+    BagRecord,
+    PackageError,
+    build_bag,
+    safe_component,
+    sender_bag_info,
+    write_tar,
+)
 from ..runtime import Runtime
 from . import audit
 from .actor import Actor
@@ -131,7 +139,7 @@ def _build(rt: Runtime, username: str, batch_id: int, berita_acara: dict[str, An
         try:
             bag = build_bag(
                 work / name,
-                {"External-Description": f"Penyerahan arsip statis {ba['batch_no']}"},
+                {**sender_bag_info(rt.settings), "External-Description": f"Penyerahan arsip statis {ba['batch_no']}"},
                 records,
                 batch=ba,
             )

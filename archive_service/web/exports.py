@@ -36,7 +36,8 @@ def _public(record_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/informasi/<int:record_id>/dc.xml")
 def record_dc(record_id: int) -> Response:
     record = _public(record_id)
-    body = record_dc_xml(catalogue_export.dc_source(_rt().settings, record))
+    classes = catalogue_export.classes_of(_rt(), [record])
+    body = record_dc_xml(catalogue_export.dc_source(_rt().settings, record, classes))
     response = Response(body, content_type="application/xml; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response
@@ -45,7 +46,8 @@ def record_dc(record_id: int) -> Response:
 @bp.get("/informasi/<int:record_id>/dc.json")
 def record_dc_json(record_id: int) -> Response:
     record = _public(record_id)
-    body = json.dumps(catalogue_export.dc_json(_rt().settings, record), ensure_ascii=False, indent=2)
+    classes = catalogue_export.classes_of(_rt(), [record])
+    body = json.dumps(catalogue_export.dc_json(_rt().settings, record, classes), ensure_ascii=False, indent=2)
     response = Response(body + "\n", content_type="application/json; charset=utf-8")
     response.headers["Cache-Control"] = "public, max-age=300"
     return response

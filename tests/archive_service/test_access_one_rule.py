@@ -31,6 +31,7 @@ REASONS: dict[str, str] = {
     "demo/loader.py:load_demo": "the demo loader runs as the system on an empty archive",
     "oai/repository.py:get_item": "OAI rows are served only when is_public(record) holds (public rule, in Python)",
     "oai/repository.py:list_page": "filters by _filters(), which applies public_condition to every page",
+    "oai/identity.py:rename": "copies OAI item ids and datestamps to the retired identifier; reads no record content",
     "reports/retention_docs.py:__init__": "JRA periods of the lines disposition.get_batch left readable",
     "services/holds.py:_record_ids": "raw membership, filtered by visible_ids in its only caller _visible_holds",
     "reports/sop_records.py:build_receipt": "reads receipts of a record loaded through load_visible by the caller",

@@ -21,6 +21,10 @@ from archive_service.exports.dublin_core import (
 )
 
 SCHEMA_LOCATION = "http://www.openarchives.org/OAI/2.0/oai_dc/ http://www.openarchives.org/OAI/2.0/oai_dc.xsd"
+OPEN_SETIAP_SAAT = (
+    "Informasi publik terbuka (UU 14/2008), kategori: Informasi yang wajib tersedia setiap saat (Pasal 11)"
+    " / Open public information (Law 14/2008), category: Information available at all times (Art. 11)"
+)
 
 
 def _record(**overrides: Any) -> dict[str, Any]:
@@ -67,6 +71,7 @@ def test_full_record_maps_to_dc_in_element_order() -> None:
         ("description", "Asli disimpan di Record Center."),
         ("date", "2024-03-01"),
         ("type", "Text"),
+        ("type", "Dataset"),
         ("type", "elektronik"),
         ("format", "application/pdf"),
         ("format", "application/vnd.ms-excel"),
@@ -74,7 +79,7 @@ def test_full_record_maps_to_dc_in_element_order() -> None:
         ("identifier", "https://ppid.example.go.id/informasi/7"),
         ("language", "id"),
         ("coverage", "2023-01-01/2023-12-31"),
-        ("rights", "Terbuka (setiap_saat) / Open"),
+        ("rights", OPEN_SETIAP_SAAT),
     ]
     order = [DC_ELEMENTS.index(name) for name, _ in elements]
     assert order == sorted(order)
@@ -119,9 +124,20 @@ def test_special_characters_are_escaped_and_control_characters_dropped() -> None
 
 
 def test_period_is_the_date_when_there_is_no_document_date() -> None:
+    """dc:date is one W3CDTF date (no intervals in W3CDTF): the year or month holding the whole period, else its
+    start; the interval itself is dc:coverage."""
     elements = dict(dc_elements(_record(doc_date=None)))
-    assert elements["date"] == "2023-01-01/2023-12-31"
+    assert elements["date"] == "2023"
     assert elements["coverage"] == "2023-01-01/2023-12-31"
+    for start, end, date in [
+        (dt.date(2025, 3, 1), dt.date(2025, 3, 31), "2025-03"),
+        (dt.date(2025, 3, 4), dt.date(2025, 3, 4), "2025-03-04"),
+        (dt.date(2021, 7, 1), dt.date(2023, 6, 30), "2021-07-01"),
+        ("2024-01-01", "2024-06-30", "2024"),
+    ]:
+        elements = dict(dc_elements(_record(doc_date=None, period_start=start, period_end=end)))
+        assert elements["date"] == date, (start, end)
+        assert "/" not in elements["date"]
 
 
 def test_iso_strings_are_accepted_and_half_periods_give_no_coverage() -> None:
@@ -152,15 +168,39 @@ def test_publisher_only_when_given() -> None:
         ("audio_visual", ["MovingImage", "audio_visual"]),
     ],
 )
-def test_type_from_media(media: str, types: list[str]) -> None:
-    assert [v for n, v in dc_elements(_record(media=media)) if n == "type"] == types
+def test_type_from_media_when_there_is_no_file(media: str, types: list[str]) -> None:
+    assert [v for n, v in dc_elements(_record(media=media, files=[])) if n == "type"] == types
+
+
+@pytest.mark.parametrize(
+    ("mimes", "types"),
+    [
+        (["image/jpeg"], ["StillImage", "elektronik"]),
+        (["image/png", "image/tiff"], ["StillImage", "elektronik"]),
+        (["application/pdf", "image/jpeg"], ["Text", "StillImage", "elektronik"]),
+        (["text/csv"], ["Dataset", "elektronik"]),
+        (["message/rfc822"], ["Text", "elektronik"]),
+        (["video/mp4"], ["MovingImage", "elektronik"]),
+        (["audio/mpeg"], ["Sound", "elektronik"]),
+    ],
+)
+def test_type_from_the_files_mime_types(mimes: list[str], types: list[str]) -> None:
+    """An image is an image (StillImage), not Text, whatever the media field says."""
+    files = [{"filename": f"f{i}", "mime": mime} for i, mime in enumerate(mimes)]
+    assert [v for n, v in dc_elements(_record(files=files)) if n == "type"] == types
 
 
 @pytest.mark.parametrize(
     ("security", "kip", "expected"),
     [
-        ("biasa_terbuka", "setiap_saat", "Terbuka (setiap_saat) / Open"),
-        ("biasa_terbuka", "berkala", "Terbuka (berkala) / Open"),
+        ("biasa_terbuka", "setiap_saat", OPEN_SETIAP_SAAT),
+        (
+            "biasa_terbuka",
+            "berkala",
+            "Informasi publik terbuka (UU 14/2008), kategori: Informasi yang wajib disediakan dan diumumkan secara"
+            " berkala (Pasal 9) / Open public information (Law 14/2008), category: Information published"
+            " periodically (Art. 9)",
+        ),
         ("biasa_terbuka", None, "Klasifikasi keamanan: Biasa/Terbuka (B) / Security classification: Ordinary/open"),
         (
             "rahasia",
@@ -173,6 +213,28 @@ def test_type_from_media(media: str, types: list[str]) -> None:
 )
 def test_rights_statement(security: str | None, kip: str | None, expected: str | None) -> None:
     assert rights_statement(security, kip) == expected
+
+
+def test_rights_carry_the_licence_of_open_information_only() -> None:
+    licence = "https://creativecommons.org/licenses/by/4.0/"
+    rights = [v for n, v in dc_elements(_record(license_uri=licence)) if n == "rights"]
+    assert rights == [
+        "Informasi publik terbuka (UU 14/2008), kategori: Informasi yang wajib tersedia setiap saat (Pasal 11); "
+        f"boleh digunakan kembali dengan menyebut sumbernya, lisensi: {licence} / Open public information (Law "
+        f"14/2008), category: Information available at all times (Art. 11); may be reused with attribution, "
+        f"licence: {licence}",
+        licence,
+    ]
+    closed = [v for n, v in dc_elements(_record(license_uri=licence, kip_category="dikecualikan")) if n == "rights"]
+    assert closed == ["Dikecualikan (Pasal 17 UU 14/2008) / Exempt (Art. 17, Law 14/2008)"]
+
+
+def test_subject_is_code_and_name() -> None:
+    named = _record(classification_name="Laporan keuangan")
+    assert [v for n, v in dc_elements(named) if n == "subject"] == ["000.5.6.2 — Laporan keuangan"]
+    broader = _record(classification_name="Keuangan", classification_name_code="000.5.6")
+    assert [v for n, v in dc_elements(broader) if n == "subject"] == ["000.5.6.2", "000.5.6 — Keuangan"]
+    assert [v for n, v in dc_elements(_record()) if n == "subject"] == ["000.5.6.2"]
 
 
 def test_unknown_element_is_refused() -> None:

@@ -52,6 +52,7 @@ def settings(tmp_path: Path, database_url: str) -> Settings:
         max_file_size=64 * 1024 * 1024,
         oai_page_size=3,
         public_base_url=BASE,
+        oai_repository_id=HOST,
         mail_from="PPID <ppid@example.go.id>",
     )
 
@@ -156,11 +157,14 @@ def catalogue(rt, accounts) -> Catalogue:  # type: ignore[no-untyped-def]
 
 # ---- schema validation ---------------------------------------------------------------------------------------------
 def _schema() -> etree.XMLSchema:
-    """OAI-PMH.xsd and oai_dc.xsd together (the <metadata> payload is validated strictly), from local copies."""
+    """OAI-PMH.xsd, oai_dc.xsd and oai-identifier.xsd together (the <metadata> payload and Identify's
+    <description> are validated strictly), from local copies."""
     oai, dc = (XSD_DIR / "OAI-PMH.xsd").as_uri(), (XSD_DIR / "oai_dc.xsd").as_uri()
+    ident = (XSD_DIR / "oai-identifier.xsd").as_uri()
     wrapper = f"""<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" elementFormDefault="qualified">
   <xs:import namespace="http://www.openarchives.org/OAI/2.0/" schemaLocation="{oai}"/>
   <xs:import namespace="http://www.openarchives.org/OAI/2.0/oai_dc/" schemaLocation="{dc}"/>
+  <xs:import namespace="http://www.openarchives.org/OAI/2.0/oai-identifier" schemaLocation="{ident}"/>
 </xs:schema>"""
     parser = etree.XMLParser(no_network=True, resolve_entities=False)
     return etree.XMLSchema(etree.fromstring(wrapper.encode(), parser, base_url=str(XSD_DIR) + "/"))

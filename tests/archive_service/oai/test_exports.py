@@ -60,7 +60,8 @@ def test_exports_hold_exactly_the_public_set(client, rt, catalogue) -> None:
     assert hostile["summary"] == '\'=HYPERLINK("x")'
     assert hostile["dc_description"].startswith("'=HYPERLINK")
     assert hostile["url"] == f"{BASE}/informasi/{catalogue.published[0]}"
-    assert hostile["dc_rights"] == "Terbuka (berkala) / Open"
+    assert hostile["dc_rights"].startswith("Informasi publik terbuka (UU 14/2008), kategori: ")
+    assert " / Open public information (Law 14/2008), category: " in hostile["dc_rights"]
     assert "kominfo" in {r["processing_unit"] for r in rows}
 
     # JSON: one streamed array, only public fields

@@ -292,6 +292,8 @@ def test_permanent_transfer_exports_a_valid_bagit_package(
     assert batch.authority == "lembaga_kearsipan" and batch.no.startswith("SERAH/")
     batch = _appraise(rt, panel, batch.id)
     batch = disposition.approve(rt, atasan, batch.id, batch.version, APPROVAL)
+    rt.settings.office_address = "Jl. Parasamya No. 1, Sleman"
+    rt.settings.records_contact_email = "arsip@slemankab.go.id"
     batch = disposition.execute(rt, arsiparis, batch.id, batch.version, BA)
     assert batch.state == "dilaksanakan" and batch.package_sha256 and batch.package_size
     assert all(records.get_record(rt, SYSTEM, i).archival_state == "diserahkan_statis" for i in ids)
@@ -303,6 +305,10 @@ def test_permanent_transfer_exports_a_valid_bagit_package(
     (bag_dir,) = list((tmp_path / "received").iterdir())
     bag = bagit.Bag(str(bag_dir))
     bag.validate()
+    assert bag.version_info == (1, 0)  # RFC 8493
+    assert bag.info["Organization-Address"].startswith("Jl. Parasamya No. 1, Sleman")  # the sender, from settings
+    assert bag.info["Contact-Email"] == "arsip@slemankab.go.id"
+    assert bag.info["External-Identifier"] == batch.no and bag.info["Payload-Oxum"] and bag.info["Bagging-Date"]
     manifest = {
         Path(path).name.split("-", 1)[1]: sums["sha256"] for path, sums in bag.entries.items() if "/files/" in path
     }
