@@ -5,24 +5,13 @@ from __future__ import annotations
 import logging
 
 from flask import Flask, Request, Response, request
-from flask_smorest import Api
-
-from schemas.problems import ProblemSchema
 
 from . import routing
 from .api import problems
+from .api.openapi import ArsipApi
 from .api.uploads import ArsipRequest, discard_request_uploads
 from .config import Settings
 from .runtime import Runtime
-
-
-class ArsipApi(Api):
-    """flask-smorest with our problem+json errors instead of its own error body (also in the OpenAPI document)."""
-
-    ERROR_SCHEMA = ProblemSchema
-
-    def handle_http_exception(self, error):  # type: ignore[no-untyped-def]
-        return problems.from_http_exception(error)
 
 
 def _is_private(req: Request) -> bool:

@@ -34,7 +34,10 @@ class AuditEventSchema(BaseSchema):
     )
     action = String(
         dump_only=True,
-        metadata={"description": "Dotted action name", "examples": [a.value for a in AuditAction]},
+        metadata={
+            "description": "Dotted action name; today's: " + ", ".join(a.value for a in AuditAction) + ".",
+            "example": str(AuditAction.RECORD_UPDATE),
+        },
     )
     entity_type = String(dump_only=True, metadata={"description": "record, file, user, token, unit, ..."})
     entity_id = String(dump_only=True)

@@ -353,19 +353,27 @@ class BaseSchema(Schema):
 _S = typing.TypeVar("_S", bound=type[Schema])
 
 
-def optional_fields(schema_cls: _S) -> _S:
+def optional_fields(schema_cls: _S | None = None, *, not_null: tuple[str, ...] = ()) -> typing.Any:
     """Class decorator: make every declared field optional, with no ``load_default``.
 
     Why: a PATCH schema must change only what the client sends. Copying the create schema's fields this way
     keeps one definition of each field (type, length, validators) while dropping ``required`` and the
     defaults, so loading ``{"title": "x"}`` yields exactly ``{"title": "x"}``. Fields whose create version has
-    ``load_default=None`` keep accepting ``null`` (to clear the value); the others still refuse it.
+    ``load_default=None`` keep accepting ``null`` (to clear the value); the others still refuse it, and so do the
+    ``not_null`` ones: optional at creation because the server fills them in (a record number), but a stored
+    value cannot be cleared.
     """
-    declared = {}
-    for name, field in schema_cls._declared_fields.items():
-        field = copy.deepcopy(field)
-        field.required = False
-        field.load_default = missing
-        declared[name] = field
-    schema_cls._declared_fields = declared
-    return schema_cls
+
+    def apply(cls: _S) -> _S:
+        declared = {}
+        for name, field in cls._declared_fields.items():
+            field = copy.deepcopy(field)
+            field.required = False
+            field.load_default = missing
+            if name in not_null:
+                field.allow_none = False
+            declared[name] = field
+        cls._declared_fields = declared
+        return cls
+
+    return apply(schema_cls) if schema_cls is not None else apply

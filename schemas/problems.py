@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import typing
 
+from marshmallow import INCLUDE
+
 from schemas.base import BaseSchema, Dict, Integer, List, String
 
 __all__ = ["ProblemSchema", "flatten_errors"]
 
 
 class ProblemSchema(BaseSchema):
-    """An RFC 9457 problem detail (dump), with English twins of ``title`` and ``detail``."""
+    """An RFC 9457 problem detail (dump), with English twins of ``title`` and ``detail``.
+
+    Other members are allowed (RFC 9457 §3.2 extension members), so the OpenAPI document says
+    ``additionalProperties: true``."""
+
+    class Meta:
+        unknown = INCLUDE
 
     type = String(dump_default="about:blank", metadata={"description": "URI identifying the problem type."})
     title = String(required=True, metadata={"description": "Short summary (Indonesian)."})

@@ -183,7 +183,7 @@ class RecordCreateSchema(RecordDescriptionFields):
     """
 
 
-@optional_fields
+@optional_fields(not_null=("record_no",))
 class RecordUpdateSchema(RecordDescriptionFields):
     """Body of "update a record" (PATCH): only the keys sent come back; nothing is defaulted.
 

@@ -316,3 +316,40 @@ class DueRecordSchema(BaseSchema):
     legal_hold = Boolean()
     is_vital = Boolean()
     version = Integer()
+
+
+class LifecycleStageSchema(BaseSchema):
+    batch_state = String(metadata={"description": "A batch stage of this kind."})
+    record_state = String(metadata={"description": "The archival state its records are in at that stage."})
+
+
+class LifecycleKindSchema(BaseSchema):
+    """One disposition kind's rule (``retention/lifecycle.py``)."""
+
+    kind = String()
+    label_id = String()
+    label_en = String()
+    eligible_state = String(metadata={"description": "The archival state a record must be in to be proposed."})
+    due_field = String(metadata={"description": "The record's date that makes it due."})
+    disposition = String(allow_none=True, metadata={"description": "The final disposition it needs, if any."})
+    needs_panel = Boolean(metadata={"description": "Appraised by the panel (panitia penilai) first."})
+    stages = List(Nested(LifecycleStageSchema))
+    authority = List(String(), metadata={"description": "Who may approve, by total retention."})
+    vital_allowed = Boolean()
+    berita_acara = String(metadata={"description": "Title of the minutes (berita acara)."})
+    list_title = String(
+        attribute="list", data_key="list", metadata={"description": "Title of the list (daftar arsip)."}
+    )
+
+
+class ReappraisalRuleSchema(BaseSchema):
+    from_state = String(attribute="from", data_key="from", metadata={"description": "Where a re-appraisal may start."})
+    state = String()
+    done = String()
+
+
+class LifecycleSchema(BaseSchema):
+    """``GET /api/v1/retention/lifecycle``: the archival lifecycle rules as data."""
+
+    kinds = List(Nested(LifecycleKindSchema))
+    reappraisal = Nested(ReappraisalRuleSchema)

@@ -66,6 +66,7 @@ class DipCompare(MethodView):
     @endpoint_action("dip.read")
     @blp.arguments(DipCompareQuerySchema, location="query")
     @blp.response(200, DipComparisonSchema)
+    @blp.alt_response(404, response="NOT_FOUND")
     def get(self, query: dict[str, Any]) -> Any:
         """Bandingkan dua versi / Compare two versions: added, removed, changed rows."""
         return svc.compare_versions(runtime(), current_actor(), query["from_version"], query["to_version"])

@@ -7,6 +7,8 @@ from typing import Any
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from schemas.index_admin import ExtractionRetrySchema, IndexStatusSchema, RequeuedSchema
+
 from ..services import index_admin as svc
 from .security import current_actor, endpoint_action, runtime
 
@@ -21,6 +23,7 @@ blp = Blueprint(
 @blp.route("/status")
 class IndexStatus(MethodView):
     @endpoint_action("index.admin")
+    @blp.response(200, IndexStatusSchema)
     def get(self) -> Any:
         """Isi indeks, antrean, surat mati, ekstraksi gagal / Index sizes, backlog, dead letters, failed files."""
         return svc.status(runtime(), current_actor())
@@ -29,6 +32,7 @@ class IndexStatus(MethodView):
 @blp.route("/dead-letters/retry")
 class RetryDeadLetters(MethodView):
     @endpoint_action("index.admin")
+    @blp.response(200, RequeuedSchema)
     def post(self) -> Any:
         """Antrekan ulang surat mati / Put parked outbox rows back in the queue."""
         return svc.retry_dead_letters(runtime(), current_actor())
@@ -37,6 +41,7 @@ class RetryDeadLetters(MethodView):
 @blp.route("/extractions/retry")
 class RetryExtractions(MethodView):
     @endpoint_action("index.admin")
+    @blp.response(202, ExtractionRetrySchema)
     def post(self) -> Any:
         """Ulangi ekstraksi gagal dan OCR tertunda / Retry failed and OCR-pending extractions (by the worker)."""
-        return svc.requeue_extractions(runtime(), current_actor()), 202
+        return svc.requeue_extractions(runtime(), current_actor())

@@ -12,6 +12,8 @@ from typing import Any
 from flask import Flask, Response, json, request
 from werkzeug.exceptions import HTTPException
 
+from schemas.problems import flatten_errors
+
 from ..errors import ArsipError, PayloadTooLarge, UnsupportedMediaType, ValidationFailed
 from ..storage import FileTooLarge
 
@@ -58,9 +60,10 @@ def from_http_exception(error: HTTPException) -> Response:
         )
     if status == 422:
         messages = (getattr(error, "data", None) or {}).get("messages")
-        flat: dict[str, Any] = {}
-        for _location, fields in (messages or {}).items():
-            flat.update(fields if isinstance(fields, dict) else {"_": fields})
+        flat: dict[str, list[str]] = {}
+        for _location, fields in (messages or {}).items():  # {"json": {"a": {"0": ["msg"]}}} -> {"a.0": ["msg"]}
+            for name, texts in flatten_errors(fields).items():
+                flat.setdefault(name, []).extend(texts)
         return from_arsip_error(
             ValidationFailed("Periksa isian yang ditandai.", "Check the fields marked.", errors=flat or None)
         )

@@ -22,6 +22,7 @@ from schemas.records import RecordCreateSchema, RecordListQuerySchema, RecordSch
 from ..downloads import file_response
 from ..errors import PreconditionRequired, ValidationFailed
 from ..services import records as svc
+from .openapi import ETAG_HEADER
 from .security import current_actor, endpoint_action, runtime
 from .strict_input import BoundedPaginationParser, loads_json
 from .uploads import collect_uploads
@@ -33,6 +34,25 @@ blp = Blueprint(
     description="Arsip: deskripsi arsip, berkas, riwayat / Records: description, files, history",
 )
 blp.PAGINATION_ARGUMENTS_PARSER = BoundedPaginationParser()  # ?page=10**30 is a 422, not a database overflow
+
+IF_MATCH: dict[str, Any] = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "schema": {"type": "string"},
+    "description": 'The ETag of the version you are changing, e.g. "3" (409 when it is no longer current).',
+}
+IF_MATCH_OPTIONAL: dict[str, Any] = {
+    **IF_MATCH,
+    "required": False,
+    "description": 'Optional: the ETag of the version you are changing, e.g. "3"; checked when sent (409 when stale).',
+}
+RECORD_HEADERS: dict[str, Any] = {"ETag": ETAG_HEADER}
+"""Headers of every answer carrying a record (``_with_etag``)."""
+CREATED_HEADERS: dict[str, Any] = {
+    "ETag": ETAG_HEADER,
+    "Location": {"required": True, "schema": {"type": "string"}, "description": "The record's URL."},
+}
 
 
 def _with_etag(record: Any, status: int = 200) -> Response:
@@ -112,7 +132,7 @@ class RecordCollection(MethodView):
             }
         }
     )
-    @blp.response(201, RecordSchema)
+    @blp.response(201, RecordSchema, headers=CREATED_HEADERS)
     def post(self) -> Response:
         """Buat arsip beserta berkasnya / Create a record with its files."""
         data = _metadata_from_request()
@@ -124,7 +144,7 @@ class RecordCollection(MethodView):
 @blp.route("/<int:record_id>")
 class RecordItem(MethodView):
     @endpoint_action("record.read")
-    @blp.response(200, RecordSchema)
+    @blp.response(200, RecordSchema, headers=RECORD_HEADERS)
     def get(self, record_id: int) -> Response:
         """Satu arsip / One record (ETag = version)."""
         return _with_etag(svc.get_record(runtime(), current_actor(), record_id))
@@ -132,9 +152,9 @@ class RecordItem(MethodView):
     @endpoint_action("record.update")
     @blp.doc(
         requestBody={"content": {"application/json": {"schema": RecordUpdateSchema}}},
-        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}],
+        parameters=[IF_MATCH],
     )
-    @blp.response(200, RecordSchema)
+    @blp.response(200, RecordSchema, headers=RECORD_HEADERS)
     def patch(self, record_id: int) -> Response:
         """Ubah deskripsi; perlu If-Match / Change the description; needs If-Match (409 when stale)."""
         version = _if_match()
@@ -163,9 +183,10 @@ class RecordFiles(MethodView):
                     }
                 }
             }
-        }
+        },
+        parameters=[IF_MATCH_OPTIONAL],
     )
-    @blp.response(201, RecordSchema)
+    @blp.response(201, RecordSchema, headers=CREATED_HEADERS)
     def post(self, record_id: int) -> Response:
         """Tambah berkas / Add files (If-Match optional; checked when sent)."""
         version = optional_if_match()
@@ -176,7 +197,17 @@ class RecordFiles(MethodView):
 @blp.route("/<int:record_id>/files/<int:file_id>/content")
 class FileContent(MethodView):
     @endpoint_action("file.read")
-    @blp.response(200, {"type": "string", "format": "binary"}, content_type="application/octet-stream")
+    @blp.response(
+        200,
+        {"type": "string", "format": "binary"},
+        content_type="*/*",
+        description="Isi berkas / The file's bytes, with the type read from its content when it was stored.",
+        headers={
+            "ETag": {"required": True, "schema": {"type": "string"}, "description": "The content's SHA-256."},
+            "Repr-Digest": {"required": True, "schema": {"type": "string"}, "description": "sha-256=:<base64>:"},
+            "Content-Disposition": {"required": True, "schema": {"type": "string"}},
+        },
+    )
     def get(self, record_id: int, file_id: int) -> Response:
         """Unduh berkas (dialirkan) / Download the file (streamed)."""
         row, stream = svc.open_file(runtime(), current_actor(), record_id, file_id)

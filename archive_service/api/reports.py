@@ -12,9 +12,11 @@ from flask import Response, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
+from schemas.reports import ReportInfoSchema
+
 from ..downloads import file_response
-from ..reports.registry import PARAMS, load_all, may_run
-from ..reports.render import produce
+from ..reports.registry import FORMATS, PARAMS, load_all, may_run
+from ..reports.render import MEDIA_TYPES, produce
 from .security import current_actor, endpoint_action, runtime
 
 blp = Blueprint(
@@ -35,9 +37,43 @@ def query_params() -> dict[str, Any]:
     return raw
 
 
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+QUERY_PARAMETERS = [
+    {
+        "in": "query",
+        "name": "format",
+        "schema": {"type": "string", "enum": list(FORMATS)},
+        "description": "pdf (default), xlsx or csv; the report's ``formats`` says which it has.",
+    },
+    {
+        "in": "query",
+        "name": "period",
+        "schema": {"type": "string"},
+        "description": "2026-11 (month), 2026-S1 (semester), 2026-Q3 (quarter), 2026 (year) or 2026-01-01..2026-03-31.",
+    },
+    {"in": "query", "name": "unit", "schema": {"type": "string"}, "description": "A work unit's code."},
+    {
+        "in": "query",
+        "name": "record_ids",
+        "schema": {"type": "string"},
+        "description": "Record ids, comma-separated (``1,2``) or the parameter repeated.",
+    },
+    {"in": "query", "name": "batch_id", "schema": {"type": "integer", "minimum": 1}},
+    {
+        "in": "query",
+        "name": "version_no",
+        "schema": {"type": "integer", "minimum": 1},
+        "description": "A fixed DIP version (default: the latest).",
+    },
+]
+"""Every report parameter (``registry.PARAMS``); a report refuses (422) one it does not take (its ``needs`` and
+``optional`` in the list say which)."""
+
+
 @blp.route("")
 class ReportList(MethodView):
     @endpoint_action("report.record")
+    @blp.response(200, ReportInfoSchema(many=True))
     def get(self) -> Any:
         """Daftar laporan / Every report: name, titles, SOP steps, formats, parameters, whether you may run it."""
         actor = current_actor()
@@ -60,6 +96,16 @@ class ReportList(MethodView):
 @blp.route("/<name>")
 class ReportFile(MethodView):
     @endpoint_action("report.record")
+    @blp.doc(
+        parameters=QUERY_PARAMETERS,
+        responses={
+            "200": {
+                "description": "Berkas laporan / The report as a file (attachment).",
+                "content": {MEDIA_TYPES[fmt].split(";")[0]: _BINARY for fmt in FORMATS},
+                "headers": {"Content-Disposition": {"required": True, "schema": {"type": "string"}}},
+            }
+        },
+    )
     def get(self, name: str) -> Response:
         """Buat laporan / Render a report: ``?format=pdf|xlsx|csv&period=2026-11&unit=…&record_ids=1,2&…``."""
         rendered = produce(runtime(), current_actor(), name, query_params(), request.args.get("format"))

@@ -37,6 +37,7 @@ from schemas.retention import (
     JraImportFormSchema,
     JraImportResultSchema,
     JraScheduleSchema,
+    LifecycleSchema,
     OverrideSchema,
     ReasonSchema,
     RetentionViewSchema,
@@ -48,7 +49,8 @@ from ..downloads import file_response
 from ..errors import ValidationFailed
 from ..services import disposition, holds, jra, retention, retention_due
 from ..services.auth import validation_failed
-from .records import _if_match, _with_etag, optional_if_match
+from .openapi import ETAG_HEADER
+from .records import IF_MATCH, IF_MATCH_OPTIONAL, RECORD_HEADERS, _if_match, _with_etag, optional_if_match
 from .security import current_actor, endpoint_action, runtime
 from .strict_input import BoundedPaginationParser
 
@@ -59,6 +61,8 @@ blp = Blueprint(
     description="Retensi (JRA) dan penyusutan arsip / Retention schedules and disposition",
 )
 blp.PAGINATION_ARGUMENTS_PARSER = BoundedPaginationParser()  # ?page=10**30 is a 422, not a database overflow
+BATCH_HEADERS: dict[str, Any] = {"ETag": ETAG_HEADER}
+"""Headers of every answer carrying a batch (``_batch``): its version, for ``If-Match`` on the next stage."""
 
 
 def _json() -> dict[str, Any]:
@@ -92,6 +96,7 @@ class BatchQuerySchema(BaseSchema):
 @blp.route("/lifecycle")
 class Lifecycle(MethodView):
     @endpoint_action("jra.read")
+    @blp.response(200, LifecycleSchema)
     def get(self) -> Any:
         """Aturan siklus hidup arsip / The archival lifecycle rules (machine B)."""
         return lifecycle_table()
@@ -152,6 +157,7 @@ class JraClasses(MethodView):
     @endpoint_action("jra.read")
     @blp.arguments(ClassQuerySchema, location="query")
     @blp.response(200, JraClassSchema(many=True))
+    @blp.alt_response(404, response="NOT_FOUND")  # ?version= of no JRA
     def get(self, query: dict[str, Any]) -> Any:
         """Kelas retensi; dengan ``code``, yang berlaku untuk kode itu / Classes; with ``code``, those that apply."""
         return jra.list_classes(runtime(), current_actor(), version_no=query.get("version"), code=query.get("code"))
@@ -171,7 +177,8 @@ class RecordRetention(MethodView):
 class RecordTrigger(MethodView):
     @endpoint_action("retention.trigger")
     @blp.arguments(TriggerSchema)
-    @blp.response(200, RecordSchema)
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.response(200, RecordSchema, headers=RECORD_HEADERS)
     def post(self, data: dict[str, Any], record_id: int) -> Any:
         """Catat peristiwa pemicu; perlu If-Match / Record the trigger event; needs If-Match."""
         record = retention.record_trigger(
@@ -184,7 +191,8 @@ class RecordTrigger(MethodView):
 class RecordClass(MethodView):
     @endpoint_action("retention.override")
     @blp.arguments(OverrideSchema)
-    @blp.response(200, RecordSchema)
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.response(200, RecordSchema, headers=RECORD_HEADERS)
     def put(self, data: dict[str, Any], record_id: int) -> Any:
         """Tetapkan kelas retensi lain dengan alasan; perlu If-Match / Override the class with a reason."""
         record = retention.override_class(
@@ -196,7 +204,8 @@ class RecordClass(MethodView):
 @blp.route("/records/<int:record_id>/reappraisal")
 class RecordReappraisal(MethodView):
     @endpoint_action("retention.reappraise")
-    @blp.response(200, RecordSchema)
+    @blp.doc(parameters=[IF_MATCH])
+    @blp.response(200, RecordSchema, headers=RECORD_HEADERS)
     def post(self, record_id: int) -> Any:
         """Buka penilaian kembali; perlu If-Match / Open a re-appraisal; needs If-Match."""
         return _with_etag(retention.open_reappraisal(runtime(), current_actor(), record_id, _if_match()))
@@ -215,6 +224,7 @@ class Holds(MethodView):
     @endpoint_action("hold.place")
     @blp.arguments(HoldCreateSchema)
     @blp.response(201, HoldSchema)
+    @blp.alt_response(404, response="NOT_FOUND")  # a record named in the body
     def post(self, data: dict[str, Any]) -> Any:
         """Tempatkan penahanan pada arsip / Place a hold on records."""
         return holds.place_hold(runtime(), current_actor(), request.get_json())
@@ -290,7 +300,8 @@ class Batches(MethodView):
 
     @endpoint_action("disposition.propose")
     @blp.arguments(BatchProposeSchema)
-    @blp.response(201, BatchSchema)
+    @blp.response(201, BatchSchema, headers=BATCH_HEADERS)
+    @blp.alt_response(404, response="NOT_FOUND")  # a record named in the body
     def post(self, data: dict[str, Any]) -> Any:
         """Usulkan daftar arsip (pindah/musnah/serah) / Propose a list of records for disposition."""
         return _batch(disposition.propose(runtime(), current_actor(), request.get_json()), 201)
@@ -299,7 +310,7 @@ class Batches(MethodView):
 @blp.route("/batches/<int:batch_id>")
 class BatchItem(MethodView):
     @endpoint_action("disposition.read")
-    @blp.response(200, BatchSchema)
+    @blp.response(200, BatchSchema, headers=BATCH_HEADERS)
     def get(self, batch_id: int) -> Any:
         """Satu berkas: daftar, pertimbangan, persetujuan, berita acara / One batch with its list and minutes."""
         return _batch(disposition.get_batch(runtime(), current_actor(), batch_id))
@@ -309,7 +320,7 @@ class BatchItem(MethodView):
 class BatchConsiderations(MethodView):
     @endpoint_action("disposition.appraise")
     @blp.arguments(ConsiderationSchema)
-    @blp.response(201, BatchSchema)
+    @blp.response(201, BatchSchema, headers=BATCH_HEADERS)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Pertimbangan anggota panitia penilai / A panel member's consideration."""
         return _batch(disposition.appraise(runtime(), current_actor(), batch_id, _json()), 201)
@@ -319,7 +330,8 @@ class BatchConsiderations(MethodView):
 class BatchConclusion(MethodView):
     @endpoint_action("disposition.appraise")
     @blp.arguments(ConcludeSchema)
-    @blp.response(200, BatchSchema)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
+    @blp.response(200, BatchSchema, headers=BATCH_HEADERS)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Simpulkan penilaian panitia / Conclude the panel's appraisal."""
         return _batch(disposition.conclude_panel(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
@@ -329,7 +341,8 @@ class BatchConclusion(MethodView):
 class BatchApproval(MethodView):
     @endpoint_action("disposition.approve")
     @blp.arguments(ApprovalSchema)
-    @blp.response(200, BatchSchema)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
+    @blp.response(200, BatchSchema, headers=BATCH_HEADERS)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Catat surat persetujuan (bukan pengusul) / Record the approval letter (not the proposer)."""
         return _batch(disposition.approve(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
@@ -339,7 +352,8 @@ class BatchApproval(MethodView):
 class BatchRefusal(MethodView):
     @endpoint_action("disposition.approve")
     @blp.arguments(ReasonSchema)
-    @blp.response(200, BatchSchema)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
+    @blp.response(200, BatchSchema, headers=BATCH_HEADERS)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Tolak atau tarik usulan / Refuse or withdraw the batch."""
         return _batch(disposition.refuse(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
@@ -349,7 +363,8 @@ class BatchRefusal(MethodView):
 class BatchExecution(MethodView):
     @endpoint_action("disposition.execute")
     @blp.arguments(ExecutionSchema)
-    @blp.response(200, BatchSchema)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
+    @blp.response(200, BatchSchema, headers=BATCH_HEADERS)
     def post(self, data: dict[str, Any], batch_id: int) -> Any:
         """Laksanakan dengan berita acara / Carry the batch out, with its minutes."""
         return _batch(disposition.execute(runtime(), current_actor(), batch_id, optional_if_match(), _json()))
@@ -359,7 +374,8 @@ class BatchExecution(MethodView):
 class BatchExclusion(MethodView):
     @endpoint_action("disposition.propose")
     @blp.arguments(ReasonSchema)
-    @blp.response(200, BatchSchema)
+    @blp.doc(parameters=[IF_MATCH_OPTIONAL])
+    @blp.response(200, BatchSchema, headers=BATCH_HEADERS)
     def post(self, data: dict[str, Any], batch_id: int, record_id: int) -> Any:
         """Keluarkan arsip dari berkas / Take a record out of the batch."""
         return _batch(

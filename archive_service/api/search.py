@@ -9,7 +9,7 @@ from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from schemas.search import SearchResultSchema
+from schemas.search import SearchQuerySchema, SearchResultSchema
 
 from ..ratelimit import RateLimiter, app_limiter
 from ..services import search as svc
@@ -21,6 +21,9 @@ blp = Blueprint(
     url_prefix="/api/v1",
     description="Pencarian teks lengkap / Full-text search",
 )
+
+QUERY = {"in": "query", "schema": SearchQuerySchema}
+"""The query parameters, for the document only: the views read them themselves (``_params``: repeated filters)."""
 
 
 def _params() -> dict[str, Any]:
@@ -56,6 +59,7 @@ def _limiter() -> RateLimiter:
 @blp.route("/search")
 class Search(MethodView):
     @endpoint_action("search.internal")
+    @blp.doc(parameters=[QUERY])
     @blp.response(200, SearchResultSchema)
     def get(self) -> Any:
         """Cari arsip yang boleh Anda lihat / Search the records you may see.
@@ -70,7 +74,8 @@ class Search(MethodView):
 @blp.route("/public/search")
 class PublicSearch(MethodView):
     @blp.response(200, SearchResultSchema)
-    @blp.doc(security=[])
+    @blp.alt_response(429, response="TOO_MANY_REQUESTS")
+    @blp.doc(security=[], parameters=[QUERY])
     def get(self) -> Any:
         """Cari informasi publik yang diumumkan / Search published public information (no login; rate limited)."""
         _limiter().check(request.remote_addr or "-")

@@ -23,7 +23,7 @@ from schemas.workflow import (
 
 from ..errors import ValidationFailed
 from ..services import workflow as svc
-from .records import _if_match, _with_etag
+from .records import IF_MATCH, RECORD_HEADERS, _if_match, _with_etag
 from .security import current_actor, endpoint_action, runtime
 
 blp = Blueprint(
@@ -79,9 +79,9 @@ class RecordTransitions(MethodView):
     @endpoint_action("workflow.transition")
     @blp.doc(
         requestBody={"content": {"application/json": {"schema": TransitionRequestSchema}}},
-        parameters=[{"in": "header", "name": "If-Match", "required": True, "schema": {"type": "string"}}],
+        parameters=[IF_MATCH],
     )
-    @blp.response(200, RecordSchema)
+    @blp.response(200, RecordSchema, headers=RECORD_HEADERS)
     def post(self, record_id: int) -> Any:
         """Jalankan satu aksi SOP; perlu If-Match / Carry out one SOP action; needs If-Match."""
         version = _if_match()

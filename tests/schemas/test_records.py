@@ -337,3 +337,15 @@ def test_list_query_accepts_each_sort(sort: str) -> None:
 )
 def test_list_query_refusals(data: dict[str, str], field: str) -> None:
     assert list(load_errors(RecordListQuerySchema(), data)) == [field]
+
+
+def test_update_refuses_clearing_the_record_number() -> None:
+    """The server fills a record number in at creation; PATCH may change it but never clear it (was a 500)."""
+    from marshmallow import ValidationError
+
+    from schemas.records import RecordUpdateSchema
+
+    with pytest.raises(ValidationError) as caught:
+        RecordUpdateSchema().load({"record_no": None})
+    assert "record_no" in caught.value.messages
+    assert RecordUpdateSchema().load({"file_no": None}) == {"file_no": None}  # optional text still clears
