@@ -8,16 +8,20 @@ numbered version with its decree; versions are never changed afterwards and can 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from marshmallow import ValidationError
 from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy.orm import Session
 
+from retention.periods import PeriodParseError, RetentionPeriod
 from schemas.dip import DipFixSchema
-from schemas.enums import KipCategory, PublicationState, SecurityClass
+from schemas.enums import FINAL_DISPOSITION_LABELS, KipCategory, PublicationState, SecurityClass
 
-from ..db import DipRow, DipVersion, Record
+from ..db import DipRow, DipVersion, JraClass, Record
 from ..errors import NotFound
 from ..runtime import Runtime
 from . import audit
@@ -50,6 +54,89 @@ def created_time_text(record: Record) -> str | None:
     return record.period_start.isoformat() if record.period_start else None
 
 
+def created_dates(record: Record) -> tuple[date | None, date | None]:
+    """The dates behind ``created_time_text`` (start, end of a period), for pages that print dates in words."""
+    if record.doc_date:
+        return record.doc_date, None
+    if record.period_start and record.period_end:
+        return record.period_start, record.period_end
+    return record.period_start, None
+
+
+# ---- PerKI column 7 (*jangka waktu penyimpanan*) from the JRA --------------------------------------------------------
+RETENTION_TEXT_MAX = 255  # the width of ``dip_rows.retention_text``
+
+
+def retention_terms(row: JraClass) -> dict[str, Any]:
+    """What the retention text of a JRA class is made of (JSON-ready)."""
+    return {
+        "code": row.code,
+        "active": dict(row.active or {}),
+        "inactive": dict(row.inactive or {}),
+        "final_disposition": row.final_disposition,
+        "disposition_note": row.disposition_note,
+    }
+
+
+def _stage_text(period: RetentionPeriod, stage_id: str, stage_en: str, english: bool) -> str:
+    if not english:
+        if period.trigger is None and period.years > 0:
+            return f"{period.years} tahun {stage_id}"  # "2 tahun aktif"
+        if period.trigger is None:
+            return f"tanpa masa {stage_id}"
+        return f"{stage_id} {period.label()}"  # "aktif 3 tahun setelah dipertanggungjawabkan", "aktif selama berlaku"
+    years = f"{period.years} year{'s' if period.years != 1 else ''}"
+    if period.trigger is None:
+        return f"{years} {stage_en}" if period.years > 0 else f"no {stage_en} period"
+    event = period.label().removeprefix(f"{period.years} tahun ") if period.years else period.label()
+    return f"{years} {stage_en} ({event})" if period.years else f"{stage_en} ({event})"  # the JRA's own words
+
+
+def retention_text(terms: Mapping[str, Any], *, english: bool = False) -> str | None:
+    """The retention of a JRA class in words: "2 tahun aktif, 5 tahun inaktif; musnah" (or, for an English page,
+    "2 years active, 5 years inactive; destroy"). Built from the parsed periods, so every class reads alike; an
+    event that starts the clock keeps the JRA's words. None when the stored periods do not read (never guessed)."""
+    try:
+        active = RetentionPeriod.from_dict(terms["active"])
+        inactive = RetentionPeriod.from_dict(terms["inactive"])
+    except (KeyError, TypeError, PeriodParseError):
+        return None
+    pair = FINAL_DISPOSITION_LABELS.get(terms.get("final_disposition") or "")
+    disposition = (pair[1] if english else pair[0]).lower() if pair else str(terms.get("final_disposition") or "")
+    if terms.get("disposition_note"):
+        disposition = f"{disposition} ({terms['disposition_note']})"
+    stages = ", ".join(
+        (_stage_text(active, "aktif", "active", english), _stage_text(inactive, "inaktif", "inactive", english))
+    )
+    text = f"{stages}; {disposition}" if disposition else stages
+    return text if len(text) <= RETENTION_TEXT_MAX else text[: RETENTION_TEXT_MAX - 1] + "…"
+
+
+def jra_terms(session: Session, records: Iterable[Record]) -> dict[int, dict[str, Any]]:
+    """The retention terms of the JRA classes of ``records`` (one query), by class id."""
+    ids = {r.jra_class_id for r in records if r.jra_class_id is not None}
+    if not ids:
+        return {}
+    return {
+        row.id: retention_terms(row) for row in session.execute(select(JraClass).where(JraClass.id.in_(ids))).scalars()
+    }
+
+
+def retention_for(
+    record: Record, terms: Mapping[int, Mapping[str, Any]]
+) -> tuple[str | None, Mapping[str, Any] | None]:
+    """Column 7 of a row: the record's own text wins; otherwise the text of its JRA class (and the terms it was
+    made from, so a page in another language can say it in its words)."""
+    own = (record.dip_retention_text or "").strip()
+    if own:
+        return own, None
+    class_terms = terms.get(record.jra_class_id) if record.jra_class_id is not None else None
+    if class_terms is None:
+        return None, None
+    text = retention_text(class_terms)
+    return text, class_terms if text else None
+
+
 def in_dip() -> ColumnElement[bool]:
     """SQL for the records the DIP lists: determined open (or published, or a published version under revision),
     in an open category, *biasa/terbuka* (information of a higher class is never open, whatever was decided before
@@ -70,13 +157,19 @@ def determined_view(record: Record) -> Record:
     return public_view(record)
 
 
-def numbered_rows(records: list[Record]) -> list[dict[str, Any]]:
-    """DIP rows in the PerKI columns, numbered per category (1 berkala, 2 serta merta, 3 setiap saat)."""
+def numbered_rows(records: list[Record], session: Session | None = None) -> list[dict[str, Any]]:
+    """DIP rows in the PerKI columns, numbered per category (1 berkala, 2 serta merta, 3 setiap saat).
+
+    Column 7 is the record's own *jangka waktu penyimpanan* when it has one, else the retention of its JRA class
+    (looked up in ``session``). Besides the PerKI columns a row carries ``created_dates`` and ``retention_terms``
+    for pages that print dates and terms in words; they are not stored in a fixed version."""
     records = sorted(records, key=lambda r: (r.title, r.id))
+    terms = jra_terms(session, records) if session is not None else {}
     rows: list[dict[str, Any]] = []
     for index, category in enumerate(CATEGORY_ORDER, start=1):
         members = [r for r in records if r.kip_category == category]
         for position, record in enumerate(members, start=1):
+            retention, retention_from = retention_for(record, terms)
             rows.append(
                 {
                     "record_id": record.id,
@@ -89,7 +182,9 @@ def numbered_rows(records: list[Record]) -> list[dict[str, Any]]:
                     "created_time": created_time_text(record),
                     "created_place": record.created_place,
                     "available_forms": list(record.available_forms or []),
-                    "retention_text": record.dip_retention_text,
+                    "retention_text": retention,
+                    "retention_terms": retention_from,
+                    "created_dates": created_dates(record),
                     "published_url": record.published_url,
                 }
             )
@@ -101,7 +196,7 @@ def current_rows(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
     member sees its unit's rows), numbered among those rows."""
     with rt.db.read() as session:
         records = session.execute(select(Record).where(in_dip(), visibility_filter(actor))).scalars().all()
-        return numbered_rows([determined_view(r) for r in records])
+        return numbered_rows([determined_view(r) for r in records], session)
 
 
 def current_dip(rt: Runtime, actor: Actor) -> list[dict[str, Any]]:
@@ -248,4 +343,4 @@ def compare_versions(rt: Runtime, actor: Actor, from_no: int, to_no: int) -> Dip
     )
 
 
-__all__ = ["compare_versions", "current_dip", "fix_version", "get_version", "list_versions"]
+__all__ = ["compare_versions", "current_dip", "fix_version", "get_version", "list_versions", "retention_for"]

@@ -7,15 +7,15 @@ indistinguishable from one that does not exist (404, no title, no count). The se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from schemas.enums import KipCategory
 
-from ..db import DipVersion, Record, RecordFile
+from ..db import DipVersion, JraClass, JraSchedule, Record, RecordFile, WorkUnit
 from ..errors import NotFound
 from ..runtime import Runtime
 from .dip import CATEGORY_ORDER, numbered_rows
@@ -66,7 +66,7 @@ def public_dip(rt: Runtime) -> PublicDip:
     is; no gap in the numbering tells that it exists)."""
     with rt.db.read() as session:
         records = session.execute(select(Record).where(public_condition())).scalars().all()
-        rows = numbered_rows([public_view(r) for r in records if r.kip_category in CATEGORY_ORDER])
+        rows = numbered_rows([public_view(r) for r in records if r.kip_category in CATEGORY_ORDER], session)
         latest_version = session.execute(
             select(DipVersion).order_by(DipVersion.version_no.desc()).limit(1)
         ).scalar_one_or_none()
@@ -76,6 +76,54 @@ def public_dip(rt: Runtime) -> PublicDip:
         latest_version.decree_date if latest_version else None,
         groups,
     )
+
+
+# ---- names for codes ------------------------------------------------------------------------------------------------
+# The portal prints names, not the codes the database keys on. These look names up only for codes a public page
+# already shows (a facet value of the public index, a public record's own code), so a name can never tell of a
+# record that is not public: the units table and the JRA are the office's own lists, not records.
+
+
+def unit_names(rt: Runtime, codes: Iterable[str]) -> dict[str, str]:
+    """``{code: name}`` of the work units among ``codes`` (``diskominfo`` → "Dinas Komunikasi dan Informatika")."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    with rt.db.read() as session:
+        return dict(session.execute(select(WorkUnit.code, WorkUnit.name).where(WorkUnit.code.in_(wanted))).all())
+
+
+def class_names(rt: Runtime, codes: Iterable[str]) -> dict[str, str]:
+    """``{code: name}`` from the current JRA for the codes it has a row of its own for (the first row of a code,
+    the one a record gets by default). Codes it does not list are left out (the caller may name primary classes)."""
+    wanted = sorted({c for c in codes if c})
+    if not wanted:
+        return {}
+    with rt.db.read() as session:
+        current = session.execute(select(func.max(JraSchedule.version_no))).scalar_one_or_none()
+        if current is None:
+            return {}
+        query = (
+            select(JraClass.code, JraClass.record_type)
+            .join(JraSchedule, JraClass.schedule_id == JraSchedule.id)
+            .where(JraSchedule.version_no == current, JraClass.code.in_(wanted))
+            .order_by(JraClass.position)
+        )
+        names: dict[str, str] = {}
+        for code, record_type in session.execute(query):
+            names.setdefault(code, record_type)
+        return names
+
+
+def record_class_name(rt: Runtime, record: Record) -> str | None:
+    """The name of a public record's classification: its JRA class's record type (the class it was classified
+    under, by the longest prefix of its code), else the current JRA's row for its exact code."""
+    with rt.db.read() as session:
+        if record.jra_class_id is not None:
+            row = session.get(JraClass, record.jra_class_id)
+            if row is not None:
+                return row.record_type
+    return class_names(rt, [record.classification_code]).get(record.classification_code)
 
 
 def sitemap_entries(rt: Runtime, *, batch: int = 5000) -> Iterator[tuple[int, Any]]:

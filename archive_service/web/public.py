@@ -30,10 +30,15 @@ from ..errors import NotFound, SearchUnavailable, TooManyRequests, ValidationFai
 from ..ratelimit import RateLimiter, app_limiter
 from ..runtime import Runtime
 from ..services import public, search
-from . import feeds, i18n
+from ..services.dip import CATEGORY_ORDER
+from ..services.dip import retention_text as jra_retention_text
+from . import feeds, i18n, labels
 from .search_labels import FACET_LABELS, SORT_LABELS
 
 bp = Blueprint("public", __name__)
+# One date style per language on every page that uses them (labels.py); ISO stays in <time datetime>.
+bp.add_app_template_filter(labels.date_text, "date_text")
+bp.add_app_template_global(labels.time_tag, "time_tag")
 
 
 def _rt() -> Runtime:
@@ -49,6 +54,33 @@ def _globals() -> dict[str, Any]:
     return {"institution": _rt().settings.institution_name, "facet_labels": FACET_LABELS, "sort_labels": SORT_LABELS}
 
 
+def _words() -> dict[str, Any]:
+    """What the portal's templates print codes with: labels of the controlled terms, in the page language."""
+    return {"enum_text": labels.enum_text, "class_text": labels.class_text}
+
+
+def _facet_namer(results: search.SearchPage | None) -> Any:
+    """``facet_text(name, value)`` for this page: unit names from the units table, classification codes with
+    their names (the JRA's, else the primary class's), category labels, file types as people write them. Only
+    the values the public index returned are looked up."""
+    facets = results.facets if results is not None else {}
+    units = public.unit_names(_rt(), [f.value for f in facets.get("unit", [])])
+    classes = public.class_names(_rt(), [f.value for f in facets.get("class_top", [])])
+
+    def facet_text(name: str, value: str) -> str:
+        if name == "kip_category":
+            return labels.enum_text("kip_category", value)
+        if name == "unit":
+            return units.get(value, value)
+        if name == "class_top":
+            return labels.class_text(value, classes.get(value))
+        if name == "file_type":
+            return labels.file_type_text(value)
+        return str(value)
+
+    return facet_text
+
+
 @bp.get("/")
 def home() -> str:
     rt = _rt()
@@ -56,6 +88,7 @@ def home() -> str:
         "public/home.html",
         latest=public.latest(rt, limit=8),
         serta_merta=public.latest(rt, limit=5, category=KipCategory.SERTA_MERTA),
+        **_words(),
     )
 
 
@@ -64,7 +97,23 @@ def dip() -> str:
     category = request.args.get("kategori") or None
     listing = public.public_dip(_rt())
     groups = [(c, rows) for c, rows in listing.groups if category in (None, c)]
-    return render_template("public/dip.html", listing=listing, groups=groups, category=category)
+    return render_template(
+        "public/dip.html",
+        listing=listing,
+        groups=groups,
+        category=category,
+        categories=[str(c) for c in CATEGORY_ORDER],
+        retention_text=_retention_text,
+        **_words(),
+    )
+
+
+def _retention_text(row: dict[str, Any]) -> str:
+    """Column 7 in the page language: a text the record gives is shown as written; one made from the JRA class is
+    said again in English on an English page."""
+    if row.get("retention_terms") and not labels.in_indonesian():
+        return jra_retention_text(row["retention_terms"], english=True) or row["retention_text"] or ""
+    return row.get("retention_text") or ""
 
 
 def _search_args() -> dict[str, Any]:
@@ -106,7 +155,14 @@ def search_page() -> tuple[str, int] | str:
         error, status = _("Periksa kata kunci dan saringan pencarian."), 400
     selected = {name: request.args.getlist(name) for name in search.FILTER_FIELDS}
     page = render_template(
-        "public/search.html", params=params, results=results, error=error, selected=selected, url_with=_url_with
+        "public/search.html",
+        params=params,
+        results=results,
+        error=error,
+        selected=selected,
+        url_with=_url_with,
+        facet_text=_facet_namer(results),
+        **_words(),
     )
     return page, status
 
@@ -117,7 +173,9 @@ def record(record_id: int) -> str:
         item = public.get_public_record(_rt(), record_id)
     except NotFound:
         abort(404)
-    return render_template("public/record.html", record=item)
+    return render_template(
+        "public/record.html", record=item, class_name=public.record_class_name(_rt(), item), **_words()
+    )
 
 
 def _file(record_id: int, file_id: int, *, preview: bool) -> Response:

@@ -7,6 +7,9 @@ class a code falls under; without JavaScript the page names the class after savi
 
 The title may be left blank when files are sent: the record is then named after its first file, and the index
 worker proposes a title from the file's text on the record page (services/titles.py).
+
+Media, quantity (*jumlah*) and its unit left empty are filled from the files' content
+(``services.intake_defaults``): a photograph is ``foto``, a PDF counts its pages. What the user chose always wins.
 """
 
 from __future__ import annotations
@@ -18,19 +21,30 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from schemas.enums import AvailableForm, FinalDisposition, Role, SecurityClass, TitleSource
+from schemas.enums import (
+    AvailableForm,
+    DevelopmentLevel,
+    FinalDisposition,
+    Media,
+    QuantityUnit,
+    Role,
+    SecurityClass,
+    TitleSource,
+)
 
 from ...errors import ArsipError, PermissionDenied
 from ...permissions import classes_visible_to, role_may
-from ...services import jra, retention
+from ...services import intake_defaults, jra, retention
 from ...services import records as record_svc
 from ...services.auth import list_units
+from ...services.uploads import Upload
 from ...storage import FileTooLarge
 from . import actor, bp, current_staff, login_required, rt
 from .messages import error_text, field_errors
 from .records import (
     collect_web_uploads,
     error_page,
+    field_label,
     label,
     record_page,
     render_page,
@@ -50,17 +64,39 @@ TEXT_FIELDS = (
     "responsible_official",
     "created_place",
     "file_no",
+    "period_start",
+    "period_end",
+    "development_level",
+    "media",
+    "quantity",
+    "quantity_unit",
+    "notes",
+    "location",
+    "dip_retention_text",
 )
-SHOWN_FIELDS = frozenset({*TEXT_FIELDS, "available_forms", "files"})  # errors on other keys are listed on top
+# errors on other keys are listed on top
+SHOWN_FIELDS = frozenset({*TEXT_FIELDS, "available_forms", "files", "is_vital"})
 SUGGESTIONS = 20
 
 
 def form_data(form: MultiDict[str, str]) -> dict[str, Any]:
     """The record description from the form: blank fields are left out, so the schema's defaults apply."""
     data: dict[str, Any] = {name: form.get(name, "").strip() for name in TEXT_FIELDS}
-    data = {name: value for name, value in data.items() if value}
+    data = {name: value.replace("\r\n", "\n") for name, value in data.items() if value}
     data["available_forms"] = [f for f in form.getlist("available_forms") if f]
+    if form.get("is_vital"):
+        data["is_vital"] = True
     return data
+
+
+def with_file_defaults(data: dict[str, Any], uploads: list[Upload]) -> dict[str, Any]:
+    """The description with media, quantity and unit from the files where the form left them empty. Defaults
+    are a comfort: a file that cannot be examined just gives none (the service checks every file anyway)."""
+    try:
+        facts = intake_defaults.file_facts([u.staged.path for u in uploads])
+    except Exception:  # libmagic on an odd file: no defaults; the upload check reports what matters
+        facts = []
+    return intake_defaults.with_file_defaults(data, facts)
 
 
 def jra_text(row: Any) -> str:
@@ -112,6 +148,9 @@ def _form_page(
         units=_units(),
         security_classes=security,
         available_forms=list(AvailableForm),
+        media_choices=list(Media),
+        unit_choices=list(QuantityUnit),
+        level_choices=list(DevelopmentLevel),
         jra_hint=jra_text(hint) if hint is not None else None,
         chosen_forms=values.getlist("available_forms") if values else [],
         other_errors={k: v for k, v in (errors or {}).items() if k not in SHOWN_FIELDS},
@@ -129,7 +168,9 @@ def intake_index() -> Response | tuple[str, int]:
         return _form_page()
     try:
         uploads = collect_web_uploads()
-        record = record_svc.create_record(rt(), actor(), form_data(request.form), uploads)
+        given = form_data(request.form)
+        data = with_file_defaults(given, uploads)
+        record = record_svc.create_record(rt(), actor(), data, uploads)
     except ArsipError as err:
         errors = field_errors(err, ("files", "available_forms"))
         return _form_page(err.status, values=request.form, errors=errors, error=error_text(err))
@@ -139,6 +180,13 @@ def intake_index() -> Response | tuple[str, int]:
     if record.title_source == TitleSource.FILE_NAME:
         flash(_("Judul sementara diambil dari nama berkas; judul dari isi berkas akan diusulkan di halaman ini."))
     flash(jra_text(row) if row is not None else _("Belum ada kelas JRA untuk kode klasifikasi ini."))
+    if derived := [name for name in ("media", "quantity", "quantity_unit") if name in data and name not in given]:
+        flash(
+            _(
+                "Diisi dari berkas: %(fields)s. Periksa dan ubah di deskripsi arsip bila perlu.",
+                fields=", ".join(field_label(name) for name in derived),
+            )
+        )
     target = url_for("staff.record", record_id=record.id)
     if wants_json():
         return jsonify(location=target)  # type: ignore[return-value]

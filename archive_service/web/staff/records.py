@@ -60,6 +60,21 @@ FIELD_LABELS = {
     "doc_date": _l("Tanggal"),
     "action": _l("Tindakan"),
     "version": _l("Versi"),
+    "title": _l("Judul (indeks)"),
+    "creator_org": _l("Pencipta arsip"),
+    "processing_unit": _l("Unit pengolah"),
+    "classification_scheme": _l("Skema klasifikasi"),
+    "period_start": _l("Awal kurun waktu"),
+    "period_end": _l("Akhir kurun waktu"),
+    "quantity_unit": _l("Satuan"),
+    "notes": _l("Keterangan"),
+    "security_class": _l("Klasifikasi keamanan"),
+    "access_groups": _l("Hak akses (kelompok)"),
+    "is_vital": _l("Arsip vital"),
+    "is_terjaga": _l("Arsip terjaga"),
+    "location": _l("Lokasi simpan"),
+    "dip_retention_text": _l("Jangka waktu penyimpanan (DIP)"),
+    "record_no": _l("Nomor arsip"),
 }
 ENUMS = SimpleNamespace(**{cls.__name__: cls for cls in LABELS})  # label(E.Media, value) in templates
 TEXT_PAYLOAD = ("reason", "kip_category", "exemption_ground", "exemption_basis", "exemption_decree_no")
@@ -242,6 +257,9 @@ def record_page(
     actions = [
         {"t": t, "label": transition_label(t), "kip_choices": _kip_choices(t)} for t in permitted_actions(who, record)
     ]
+    returned = None
+    if record.publication_state == PublicationState.PERLU_PERBAIKAN:  # the secretariat's note of the last return
+        returned = next((e for e in reversed(card["entries"]) if e.action == "kembalikan"), None)
     return render_page(
         "staff/record.html",
         status,
@@ -253,6 +271,10 @@ def record_page(
         actions=actions,
         inline_types=INLINE_TYPES,
         may_add_files=record.destroyed_at is None and role_may(who.role, "file.add"),
+        may_edit=record.destroyed_at is None and role_may(who.role, "record.update"),
+        returned=returned,
+        missing_description=sorted(set(errors or {}) & set(record_svc.DESCRIPTIVE_FIELDS)),
+        may_resubmit=any(a["t"].action == "serahkan_ulang" for a in actions),
         overdue=record.step_due_at is not None and record.step_due_at < utcnow(),
         error=error,
         failed_action=failed_action,

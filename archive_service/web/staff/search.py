@@ -16,38 +16,14 @@ from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from schemas import enums
-
 from ...errors import ArsipError, SearchUnavailable
 from ...services import saved_searches, search
+from ..labels import enum_text  # the controlled terms' labels, shared with the public portal
 from ..search_labels import FACET_LABELS, SORT_LABELS
 from . import actor, bp, login_required, rt
-from .messages import error_text, field_errors, in_indonesian
-
-ENUMS: dict[str, dict[Any, tuple[str, str]]] = {
-    "batch_state": enums.BATCH_STATE_LABELS,
-    "disposition_kind": enums.DISPOSITION_KIND_LABELS,
-    "authority": enums.APPROVAL_AUTHORITY_LABELS,
-    "hold_kind": enums.HOLD_KIND_LABELS,
-    "opinion": enums.PANEL_OPINION_LABELS,
-    "role": enums.ROLE_LABELS,
-    "kip_category": enums.KIP_CATEGORY_LABELS,
-    "final_disposition": enums.FINAL_DISPOSITION_LABELS,
-    "archival_state": enums.ARCHIVAL_STATE_LABELS,
-    "publication_state": enums.PUBLICATION_STATE_LABELS,
-    "security_class": enums.SECURITY_CLASS_LABELS,
-}
-
+from .messages import error_text, field_errors
 
 # ---- helpers shared by the search, DIP, retention and admin pages ---------------------------------------------------
-
-
-def enum_text(kind: str, value: Any) -> str:
-    """A controlled term's label (``enum_text('batch_state', 'diusulkan')``); unknown values print as they are."""
-    if value is None or value == "":
-        return ""
-    pair = ENUMS.get(kind, {}).get(str(value))
-    return (pair[0] if in_indonesian() else pair[1]) if pair else str(value)
 
 
 def record_href(record_id: int) -> str:

@@ -257,3 +257,58 @@ def test_public_pages_have_a_strict_csp_and_no_console_errors(
             break
         page.wait_for_timeout(50)
     assert any("Content Security Policy" in e for e in console.errors), console.errors
+
+
+PHONE = {"width": 360, "height": 740}
+
+# Whether the page scrolls sideways: content wider than the window (a table scrolls inside its own box instead).
+SIDEWAYS = "() => document.documentElement.scrollWidth > document.documentElement.clientWidth"
+
+
+def test_on_a_phone_results_come_before_the_filters_and_nothing_scrolls_sideways(
+    browser: Any, live_server: str, published: Record, make_record: Callable[..., Record], rt: Runtime, console: Console
+) -> None:
+    for n in range(3):
+        make_record("dipublikasikan", f"Laporan Pemeliharaan Jembatan Kecamatan {n}", f"{OPEN_TEXT} kecamatan {n}")
+    indexing.drain(rt)
+    context = browser.new_context(viewport=PHONE, locale="id-ID")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.on("console", console.on_console)
+    page.on("pageerror", console.on_page_error)
+    try:
+        page.goto(f"{live_server}/cari?q={quote_plus(PHRASE)}")
+        expect(page.locator("#h-results")).to_contain_text("4 hasil")
+        first = page.locator("ol.results li.result").first.bounding_box()
+        assert first is not None and first["y"] + first["height"] <= PHONE["height"], first  # above the fold
+        boxes = page.locator("aside.facets details.facet")
+        assert boxes.count() == 5
+        for i in range(boxes.count()):
+            box = boxes.nth(i).bounding_box()
+            assert box is not None and box["y"] >= first["y"] + first["height"], (i, box, first)
+        # on a narrow screen each filter is folded to its title; a tap on the title opens it (no script needed)
+        expect(page.locator("aside.facets details.facet[open]")).to_have_count(0)
+        unit = boxes.filter(has_text="Unit kerja")
+        unit.locator("summary").click()
+        expect(unit.get_by_role("link", name="Dinas Komunikasi dan Informatika")).to_be_visible()
+        assert not page.evaluate(SIDEWAYS)
+
+        for path in ("/", "/dip", f"/informasi/{published.id}", "/cari", "/dip?lang=en"):
+            page.goto(live_server + path)
+            page.wait_for_load_state("load")
+            assert not page.evaluate(SIDEWAYS), path
+    finally:
+        context.close()
+    assert console.errors == []
+
+
+def test_on_a_desktop_the_filters_stand_open_beside_the_results(
+    page: Page, live_server: str, published: Record
+) -> None:
+    page.goto(f"{live_server}/cari?q={quote_plus(PHRASE)}")
+    first = page.locator("ol.results li.result").first.bounding_box()
+    facets = page.locator("aside.facets").bounding_box()
+    assert first is not None and facets is not None
+    assert facets["x"] > first["x"] + first["width"] - 1 and facets["y"] < first["y"] + first["height"]  # beside
+    expect(page.locator("aside.facets details.facet:not([open])")).to_have_count(0)
+    expect(page.locator(".facet-jump")).to_be_hidden()
