@@ -59,6 +59,10 @@ class Settings:
     calendar_tz: str = "Asia/Jakarta"
     calendar_workdays: str = "1,2,3,4,5"
     calendar_hours: str = "08:00-16:00"
+    # Serta-merta information is due "tanpa penundaan" (UU KIP Pasal 10, PerKI 1/2021 Pasal 25): the deadline the
+    # office commits to, in the SOP's units (docs/workflow.md). It is also the floor of every step's deadline, so
+    # no step is born late.
+    serta_merta_sla: str = "1 hari"
     holidays_file: Path | None = None
     public_base_url: str = "http://127.0.0.1:8000"
     # Full text (docs/configuration.md "Search"): extraction pool, OCR, the in-process index worker.
@@ -93,6 +97,17 @@ class Settings:
     mail_from: str = "arsip@localhost.localdomain"  # a dotted domain: OAI-PMH adminEmail must have one
     exemption_reminder_days: int = 30
     oai_page_size: int = 100
+    # OAI-PMH identifiers oai:<repository id>:<record id> (docs/interoperability.md): a domain name the office owns,
+    # independent of ARSIP_PUBLIC_BASE_URL, stored at first start and changed only by `arsip oai rename-repository`.
+    oai_repository_id: str = "arsip.example.go.id"
+    # Identify's adminEmail; empty: the address of ARSIP_MAIL_FROM unless that is the local default, else this one.
+    oai_admin_email: str = ""
+    # dc:rights of open public information: a licence or rights statement URI (docs/interoperability.md).
+    public_license_uri: str = "https://creativecommons.org/licenses/by/4.0/"
+    # Who a receiving archive contacts about a transfer package (bag-info.txt, docs/retention.md); empty: omitted.
+    records_contact_name: str = ""
+    records_contact_email: str = ""
+    records_contact_phone: str = ""
     # Document dates (doc_date, period_start, period_end) must lie between this year and next year.
     min_doc_year: int = 1500
     # Clean-up (services/cleanup.py): the longest an upload may take from its first byte to its commit; staging
@@ -121,8 +136,16 @@ class Settings:
             raise ValueError(f"ARSIP_OCR_MAX_PAGES must be at least 1, got {self.ocr_max_pages}")
         if self.upload_max_seconds is not None and self.upload_max_seconds < 0:
             raise ValueError(f"ARSIP_UPLOAD_MAX_SECONDS must be 0 or more, got {self.upload_max_seconds}")
+        from .workcalendar import Sla
+
+        Sla.parse(self.serta_merta_sla)  # ValueError with the bilingual message names the expected form
         if self.server_connection_limit < 16:
             raise ValueError(f"ARSIP_SERVER_CONNECTION_LIMIT must be at least 16, got {self.server_connection_limit}")
+        from .oai.protocol import check_admin_email, check_license_uri, check_repository_id
+
+        check_repository_id(self.oai_repository_id)  # ValueError, bilingual, names the oai-identifier syntax
+        check_admin_email(self.oai_admin_email)
+        check_license_uri(self.public_license_uri)
 
     @property
     def staging_dir(self) -> Path:

@@ -59,8 +59,11 @@ then move to the next working moment. The due time of the open step is the recor
 
 Two exceptions to the table's SLA:
 
-- **Serta-merta** information (UU KIP Pasal 10) determined open is due for publication at once: `step_due_at` is
-  the moment of determination, with no working-time wait.
+- **Serta-merta** information (UU KIP Pasal 10) must go out *tanpa penundaan* (PerKI 1/2021 Pasal 25). "At once"
+  is not a deadline anyone can meet, so the office's commitment is a setting: `serta_merta_sla`, $serta_merta by
+  default. A record proposed as serta-merta is due for determination within it when the secretariat reports it
+  (it skips the monthly determination cycle), and one determined serta-merta is due for publication within it.
+  The same window is the floor of every deadline: no step is due the moment it opens.
 - An **exemption** with an end date falls due for review $lead_days calendar days before `exemption_until`, when
   that is earlier than the SLA. Exemptions whose end date has come are returned to `dilaporkan` for a new
   determination by `arsip workflow expire` (action `buka_pengecualian`, as `system`); an exemption without expiry
@@ -208,6 +211,7 @@ def _prose(template: str) -> list[str]:
         tz=_setting("calendar_tz"),
         workdays=_setting("calendar_workdays"),
         hours=_setting("calendar_hours"),
+        serta_merta=f"`{_setting('serta_merta_sla')}`",
         holidays=DEFAULT_HOLIDAYS_FILE.resolve().relative_to(PACKAGE_ROOT).as_posix(),
         units=", ".join(f"`{u.value}`" for u in SlaUnit),
         lead_days=svc.EXEMPTION_REVIEW_LEAD.days,

@@ -27,6 +27,7 @@ from ..db.types import utcnow
 from ..errors import Conflict, PermissionDenied, ValidationFailed
 from ..permissions import acting_roles
 from ..runtime import Runtime
+from ..workcalendar import Sla
 from ..workflow.table import ARCHIVAL_FIELDS, BY_ACTION, DIP_FIELDS, STEPS, TRANSITIONS, Transition
 from . import audit, indexing, public_versions
 from .acting import actions_for, waiting_for
@@ -287,19 +288,27 @@ PUBLIC_INDEX_TOPICS = {
 
 
 def due_time(rt: Runtime, record: Record, state: S, now: datetime) -> datetime | None:
-    """When the step that opens in ``state`` is due, in working time. Serta-merta information is due at once
-    (UU KIP Pasal 10: no delay); an exemption's review falls due a month before it ends."""
+    """When the step that opens in ``state`` is due, in working time.
+
+    Serta-merta information must go out *tanpa penundaan* (UU KIP Pasal 10; PerKI 1/2021 Pasal 25): its
+    determination and publication are due within ``serta_merta_sla`` (default one working day) instead of the
+    ordinary SLA, and skip the monthly determination cycle. "Immediately" is not a deadline anyone can meet, so a
+    step is never due at the moment it opens: the serta-merta window is also the floor of every deadline (an
+    exemption whose review lead has already begun is due within it, not in the past)."""
     step = STEPS.get(state)
     if step is None:
         return None
+    urgent = Sla.parse(rt.settings.serta_merta_sla)
     if state == S.DITETAPKAN_TERBUKA and record.kip_category == KipCategory.SERTA_MERTA:
-        return now
+        return rt.calendar.add(now, urgent)
     if state == S.DILAPORKAN and record.proposed_kip_category == KipCategory.SERTA_MERTA:
-        return now  # serta-merta skips the monthly determination cycle as well
+        return rt.calendar.add(now, urgent)
     due = rt.calendar.add(now, step.sla)
     if state == S.DIKECUALIKAN and record.exemption_until is not None:
         review = datetime.combine(record.exemption_until, datetime.min.time(), tzinfo=rt.calendar.tz)
         due = min(due, review - EXEMPTION_REVIEW_LEAD)
+    if due <= now:
+        due = rt.calendar.add(now, urgent)
     return due
 
 

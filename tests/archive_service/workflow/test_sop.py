@@ -7,17 +7,18 @@ import json
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 from sqlalchemy import select
 
 from archive_service.db import OutboxEvent
 from archive_service.services import records, workflow
 from archive_service.services.actor import SYSTEM
 from archive_service.services.audit import verify_chain
-from archive_service.workcalendar import WorkCalendar
+from archive_service.workcalendar import Sla, WorkCalendar
 from tests.support.checks import assert_consistent
 from tests.support.files import pdf_bytes
 
-from .conftest import READY, payload_for
+from .conftest import READY, TO_STATE_PATH, payload_for
 
 WIB = ZoneInfo("Asia/Jakarta")
 
@@ -183,9 +184,9 @@ def test_worklists_and_due_lists(make_record, client, accounts, rt) -> None:
     assert {s["sla"] for s in table["steps"]} == {"1 hari", "1 jam", "30 menit", "1 bulan", "6 bulan"}
 
 
-def test_serta_merta_is_due_at_once(make_record, accounts, rt) -> None:
+def test_serta_merta_is_due_within_its_window_not_at_once(make_record, accounts, rt) -> None:
     record = make_record("dilaporkan")
-    now = datetime(2026, 8, 15, 22, 0, tzinfo=WIB)  # Saturday night: no waiting for Monday
+    now = datetime(2026, 8, 15, 22, 0, tzinfo=WIB)
     open_ = workflow.apply_transition(
         rt,
         accounts["ppid"].actor,
@@ -194,7 +195,52 @@ def test_serta_merta_is_due_at_once(make_record, accounts, rt) -> None:
         {"action": "tetapkan_terbuka", "kip_category": "serta_merta"},
         now=now,
     )
-    assert open_.step_due_at == now
+    # Saturday night: the one working day starts on Monday 08:00, so it is due Tuesday 08:00, not "now" (which
+    # no one could ever meet: every serta-merta step used to be counted late).
+    assert open_.step_due_at == datetime(2026, 8, 19, 8, 0, tzinfo=WIB)
+    assert open_.step_due_at == rt.calendar.add(now, Sla.parse(rt.settings.serta_merta_sla))
+
+
+def test_serta_merta_window_is_a_setting(make_record, accounts, rt) -> None:
+    record = make_record("dilaporkan")
+    now = datetime(2026, 8, 17, 9, 0, tzinfo=WIB)  # Monday 09:00 (17 August is a holiday: next day counts)
+    rt.settings.serta_merta_sla = "2 jam"
+    try:
+        open_ = workflow.apply_transition(
+            rt,
+            accounts["ppid"].actor,
+            record.id,
+            record.version,
+            {"action": "tetapkan_terbuka", "kip_category": "serta_merta"},
+            now=now,
+        )
+    finally:
+        rt.settings.serta_merta_sla = "1 hari"
+    assert open_.step_due_at == rt.calendar.add(now, Sla.parse("2 jam")) > now
+
+
+def test_a_bad_serta_merta_window_is_refused_at_start_up(tmp_path) -> None:
+    from archive_service.config import Settings
+
+    with pytest.raises(ValueError, match=r"SLA tidak valid.*invalid SLA"):
+        Settings.from_env({"ARSIP_SERTA_MERTA_SLA": "segera"}, data_dir=tmp_path)
+
+
+def test_no_step_is_born_late(make_record, accounts, rt) -> None:
+    """Every step opened along the SOP, the exemption review inside its lead included, is due after it opens."""
+    now = datetime(2026, 8, 15, 22, 0, tzinfo=WIB)
+    record = make_record("dilaporkan")
+    body = payload_for("kecualikan", record) | {
+        "exemption_ground": "b",
+        "exemption_no_expiry": False,
+        "exemption_until": (date.today() + timedelta(days=10)).isoformat(),
+    }
+    exempted = workflow.apply_transition(rt, accounts["ppid"].actor, record.id, record.version, body, now=now)
+    assert exempted.step_due_at > now
+    fresh = make_record("dihimpun")
+    for action in TO_STATE_PATH["dipublikasikan"]:
+        fresh = workflow.apply_transition(rt, SYSTEM, fresh.id, fresh.version, payload_for(action, fresh), now=now)
+        assert fresh.step_due_at is None or fresh.step_due_at > now, action
 
 
 def test_expired_exemption_returns_to_determination(make_record, accounts, rt) -> None:
@@ -205,7 +251,8 @@ def test_expired_exemption_returns_to_determination(make_record, accounts, rt) -
         "exemption_until": (date.today() + timedelta(days=10)).isoformat(),
     }
     exempted = workflow.apply_transition(rt, accounts["ppid"].actor, record.id, record.version, body)
-    assert exempted.step_due_at <= datetime.now(WIB)  # within the review lead: the PPID must review now
+    # Within the review lead: the PPID must review within the urgent window, not a month from now.
+    assert exempted.step_due_at <= rt.calendar.add(datetime.now(WIB), Sla.parse(rt.settings.serta_merta_sla))
     assert workflow.expire_exemptions(rt, SYSTEM, today=date.today()) == []
     assert workflow.expire_exemptions(rt, SYSTEM, today=date.today() + timedelta(days=10)) == [record.id]
     back = records.get_record(rt, SYSTEM, record.id)
@@ -226,7 +273,8 @@ def test_serta_merta_proposal_is_due_at_once_for_the_ppid(make_record, accounts,
     reported = workflow.apply_transition(
         rt, accounts["sekretariat"].actor, record.id, record.version, {"action": "laporkan"}, now=now
     )
-    assert reported.step_due_at == now
+    assert now < reported.step_due_at == rt.calendar.add(now, Sla.parse("1 hari"))
+    assert reported.step_due_at < rt.calendar.add(now, Sla.parse("1 bulan"))  # not the monthly cycle
 
 
 def test_due_list_refuses_an_unknown_role(client, accounts) -> None:
