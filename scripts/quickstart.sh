@@ -4,6 +4,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export ARSIP_DATA_DIR="${ARSIP_DATA_DIR:-$PWD/var}"
+# The demo office (archive_service/demo/loader.py DEMO_OFFICE): the letterhead and the place of signing of every
+# printed document. Set your own before running, or in the environment of `arsip serve` in production.
+export ARSIP_INSTITUTION_NAME="${ARSIP_INSTITUTION_NAME:-Pemerintah Kabupaten Sleman}"
+export ARSIP_OFFICE_NAME="${ARSIP_OFFICE_NAME:-Dinas Komunikasi dan Informatika}"
+export ARSIP_OFFICE_ADDRESS="${ARSIP_OFFICE_ADDRESS:-Jl. Parasamya No. 1, Beran, Tridadi, Sleman, Daerah Istimewa Yogyakarta 55511}"
+export ARSIP_OFFICE_CITY="${ARSIP_OFFICE_CITY:-Sleman}"
 .venv/bin/arsip init
 .venv/bin/arsip demo
 bind="${ARSIP_BIND:-127.0.0.1:8000}"

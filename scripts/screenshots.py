@@ -75,6 +75,11 @@ SHOTS: list[Shot] = [
     Shot("staf-admin", "/staf/admin/pengguna", role="admin"),
     Shot("staf-monev", "/staf/monev", role="ppid"),
     Shot("staf-laporan", "/staf/laporan", role="ppid"),
+    Shot("staf-ubah", "/staf/arsip/{record}/ubah", role="ppid"),
+    Shot("staf-unggah-ponsel", "/staf/unggah", role="pendukung", size=PHONE),
+    Shot("staf-monev-ponsel", "/staf/monev", role="ppid", size=PHONE),
+    Shot("staf-arsip-ponsel", "/staf/arsip/{record}", role="ppid", size=PHONE),
+    Shot("publik-dip-ponsel", "/dip", size=PHONE),
 ]
 
 

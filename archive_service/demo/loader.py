@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from schemas.enums import TitleSource
 
+from ..config import Settings
 from ..db import Record, User, WorkUnit
 from ..runtime import Runtime
 from ..services import auth, indexing, jra, records, workflow
@@ -28,6 +29,26 @@ from ..workflow.table import MAIN_LINE
 from .pdfgen import make_pdf
 
 JRA_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "jra_sample.csv"
+
+# The demo office's letterhead and place of signing (ARSIP_INSTITUTION_NAME, ARSIP_OFFICE_NAME,
+# ARSIP_OFFICE_ADDRESS, ARSIP_OFFICE_CITY): a regional Diskominfo, so printed documents look like the real thing.
+# Applied only to settings still at their defaults: whatever the operator configured wins.
+DEMO_OFFICE = {
+    "institution_name": "Pemerintah Kabupaten Sleman",
+    "office_name": "Dinas Komunikasi dan Informatika",
+    "office_address": "Jl. Parasamya No. 1, Beran, Tridadi, Sleman, Daerah Istimewa Yogyakarta 55511",
+    "office_city": "Sleman",
+}
+
+
+def demo_settings(settings: Settings) -> Settings:
+    """``settings`` with the demo office filled into the letterhead settings left at their defaults (in place)."""
+    defaults = Settings.__dataclass_fields__
+    for name, value in DEMO_OFFICE.items():
+        if getattr(settings, name) in ("", None, defaults[name].default):
+            setattr(settings, name, value)
+    return settings
+
 
 DEMO_PASSWORD = "arsip-demo-2026"
 
@@ -133,6 +154,7 @@ def find_corpus(start: Path | None = None) -> Path | None:
 
 
 def load_demo(rt: Runtime, corpus: Path | None = None) -> DemoSummary:
+    demo_settings(rt.settings)  # documents printed by this process carry the demo letterhead
     with rt.db.read() as session:
         have_units = set(session.execute(select(WorkUnit.code)).scalars())
         have_users = set(session.execute(select(User.username)).scalars())

@@ -51,6 +51,7 @@ from types import SimpleNamespace
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
+import pikepdf
 import pytest
 from flask import url_for
 from pdfminer.high_level import extract_text
@@ -682,13 +683,17 @@ def decode(mimetype: str, body: bytes) -> str:
 
 def pdf_text(body: bytes) -> str:
     """The text of a PDF: poppler's pdftotext when installed (the report tests need poppler already; thirty times
-    faster on WeasyPrint's output, the same words), else pdfminer.six; plus the raw bytes (metadata)."""
+    faster on WeasyPrint's output, the same words), else pdfminer.six; plus its metadata (the document information
+    and the XMP packet, decompressed: a PDF/A's title and description live there, compressed in the raw bytes)."""
     if PDFTOTEXT:
         done = subprocess.run([PDFTOTEXT, "-q", "-", "-"], input=body, capture_output=True, check=True, timeout=60)
         text = done.stdout.decode("utf-8", "replace")
     else:
         text = extract_text(io.BytesIO(body))
-    return text + "\n" + body.decode("latin-1")
+    with pikepdf.open(io.BytesIO(body)) as pdf:
+        info = {str(k): str(v) for k, v in pdf.docinfo.items()}
+        xmp = pdf.Root.Metadata.read_bytes().decode("utf-8", "replace") if "/Metadata" in pdf.Root else ""
+    return text + "\n" + json.dumps(info, sort_keys=True, ensure_ascii=False) + "\n" + xmp
 
 
 PDFTOTEXT = shutil.which("pdftotext")

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from indexer.legalref import KINDS, LegalRef, find_refs, identity, index_keys, query_refs
+from tests.support.corpus import CORPUS, require_corpus
 
 REPO = Path(__file__).resolve().parents[2]
-CORPUS = REPO.parent / "shared" / "corpus"
 
 
 def only(text: str) -> LegalRef:
@@ -505,8 +505,7 @@ def test_corpus_identity_from_the_first_text() -> None:
     """identity() from the first 160 characters of each real document alone (no title) finds the regulation the
     file name names for at least 90 % of the files that name one."""
     details = CORPUS / "DETAILS.csv"
-    if not details.exists():
-        pytest.skip(f"needs the shared corpus at {CORPUS} (../shared/corpus beside the clone)")
+    require_corpus()
     with open(details, newline="", encoding="utf-8") as f:
         rows = [(row["file"], row["first_text"]) for row in csv.DictReader(f)]
     cases = [(path, text, expected) for path, text in rows if (expected := expected_from_file_name(path))]

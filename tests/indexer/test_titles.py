@@ -4,14 +4,12 @@ plus one measurement on the real corpus when ``../shared/corpus`` is present."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
 from indexer.extract.pdf import first_pages_text
 from indexer.titles import MAX_TITLE, derive_title
-
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+from tests.support.corpus import CORPUS, require_corpus
 
 
 # ---- regulations --------------------------------------------------------------------------------------------------
@@ -271,8 +269,7 @@ def test_only_the_first_pages_are_read() -> None:
 def test_corpus_laws_get_their_tentang_subject() -> None:
     """At least 90 % of the laws in ``uu/`` get a title containing the first word of their TENTANG subject."""
     folder = CORPUS / "uu"
-    if not folder.is_dir():
-        pytest.skip(f"the shared corpus is not at {CORPUS} (../shared/corpus beside the clone); nothing to measure")
+    require_corpus()
     files = sorted(folder.glob("*.pdf"))
     hits, misses = 0, []
     for path in files:

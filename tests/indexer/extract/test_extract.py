@@ -15,8 +15,8 @@ from archive_service.demo.pdfgen import make_pdf
 from indexer.extract import Extraction, ExtractionFailed, extract_file, tesseract_available
 from indexer.extract.office import extract_xlsx
 from indexer.extract.text import clean_text, decode_bytes
+from tests.support.corpus import CORPUS, require_corpus
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
@@ -444,8 +444,7 @@ def test_tesseract_available_rejects_missing_language() -> None:
 
 
 def corpus_rows() -> list[dict[str, str]]:
-    if not (CORPUS / "MANIFEST.csv").exists():
-        pytest.fail(f"this test needs the shared corpus at {CORPUS} (../shared/corpus beside the clone)")
+    require_corpus()
     with open(CORPUS / "MANIFEST.csv", newline="", encoding="utf-8") as f:
         return list(csv.DictReader(f))
 
