@@ -57,6 +57,10 @@ REASONS: dict[str, str] = {
     "services/indexing.py:retry_extractions": "admin maintenance of the extraction queue (hashes only)",
     "services/records.py:_assign_record_numbers": "numbering new records inside their creating transaction",
     "services/records.py:list_records": "filters by _filters(actor), whose first condition is visibility_filter",
+    "services/requests.py:_delivery_files": "the applicant's delivery link: only files of the records the handler "
+    "linked to the granted request (linking went through load_visible), redacted copies where part is exempted",
+    "services/requests.py:effect_dip_feedback": "compares the ids of the request's own links with the latest DIP; "
+    "reads no record content",
     "services/retention.py:classify_unassigned": "a system job assigning JRA classes",
     "services/search.py:_approved": "reads snapshots of hits already re-checked against public_condition",
     "services/search.py:_lagging_hidden": "receives the caller's condition as an argument (allowed)",
