@@ -286,10 +286,10 @@ class RegisteredSchema(BaseSchema):
     tracking_url = String()
 
 
-class ObjectionOutSchema(BaseSchema):
-    id = Integer()
+class PublicObjectionSchema(BaseSchema):
+    """An objection as the applicant sees it on the tracking page."""
+
     number = String()
-    version = Integer()
     request_number = String()
     grounds = List(String())
     reasons = String()
@@ -301,6 +301,11 @@ class ObjectionOutSchema(BaseSchema):
     decided_by = String(allow_none=True)
     decision_reasons = String(allow_none=True)
     overdue = Boolean()
+
+
+class ObjectionOutSchema(PublicObjectionSchema):
+    id = Integer()
+    version = Integer()
     disputes = List(Nested(lambda: DisputeOutSchema()))
 
 
@@ -324,7 +329,7 @@ class TrackingSchema(BaseSchema):
     cost_amount = Integer(allow_none=True)
     cost_note = String(allow_none=True)
     letters = List(String())
-    objections = List(Nested(ObjectionOutSchema(exclude=("id", "version", "disputes"))))
+    objections = List(Nested(PublicObjectionSchema))
     objection_grounds_open = List(String())
 
 
@@ -342,7 +347,7 @@ class DeliveryOutSchema(BaseSchema):
     files = List(String())
 
 
-class WorkItemSchema(BaseSchema):
+class RequestWorkItemSchema(BaseSchema):
     kind = String()
     number = String()
     state = String()
@@ -351,3 +356,26 @@ class WorkItemSchema(BaseSchema):
     overdue = Boolean()
     due_soon = Boolean()
     summary = String()
+
+
+class DeliveredFileSchema(BaseSchema):
+    key = String()
+    filename = String()
+    mime = String()
+
+
+class DeliveryListingSchema(BaseSchema):
+    """What a delivery link reaches: the granted files of one request (download each at ``…/<token>/<key>``)."""
+
+    number = String()
+    files = List(Nested(DeliveredFileSchema))
+
+
+class DipFollowupSchema(BaseSchema):
+    """SOP step 14 from requests: information given on request that the latest DIP does not list yet."""
+
+    record_id = Integer()
+    record_no = String()
+    title = String()
+    state = String()
+    requests = List(String())

@@ -58,7 +58,15 @@ from ..db import (
     RequestRecordLink,
 )
 from ..db.types import utcnow
-from ..errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, StaleVersion, ValidationFailed
+from ..errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    StaleVersion,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from ..runtime import Runtime
 from ..workcalendar import Sla
 from ..workflow.requests_table import (
@@ -220,7 +228,7 @@ def _check_identity(rt: Runtime, identity: list[Upload]) -> None:
 
         mime = sniff_path(upload.staged.path)
         if mime not in IDENTITY_MIME:
-            raise ValidationFailed(
+            raise UnsupportedMediaType(
                 "Dokumen identitas harus berupa gambar (JPEG, PNG, TIFF, WebP) atau PDF.",
                 "The identity document must be an image (JPEG, PNG, TIFF, WebP) or a PDF.",
                 errors={"identity_file": [f"{mime}"]},

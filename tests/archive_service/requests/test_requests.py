@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import select
 
 from archive_service.db import AuditEvent, InformationRequest, RequestCardLine
-from archive_service.errors import Conflict, NotFound, PayloadTooLarge, PermissionDenied, ValidationFailed
+from archive_service.errors import (
+    Conflict,
+    NotFound,
+    PayloadTooLarge,
+    PermissionDenied,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from archive_service.services import requests
 from tests.support.files import executable_bytes
 
@@ -72,7 +79,7 @@ def test_bad_input_stores_nothing(rt, submit, change, error) -> None:
     [
         ([], ValidationFailed),  # no identity document
         ([("ktp.exe", executable_bytes())], Exception),  # not an image or PDF (refused by type)
-        ([("ktp.txt", b"bukan gambar")], ValidationFailed),
+        ([("ktp.txt", b"bukan gambar")], UnsupportedMediaType),
         ([("ktp.png", png_bytes()), ("kk.png", png_bytes())], ValidationFailed),
     ],
 )
