@@ -263,3 +263,57 @@ def test_step_14_feedback_marks_information_not_in_the_dip(rt, accounts, submit,
     assert view["links"][0]["not_in_dip"] is True
     followups = requests.dip_followups(rt, ppid)
     assert [(f["record_id"], f["requests"]) for f in followups] == [(open_record.id, [number])]
+
+
+WHO_MAY = {
+    "register_desk": {"ppid", "sekretariat"},
+    "take_up": {"ppid", "sekretariat"},
+    "link": {"ppid", "sekretariat"},
+    "extend": {"ppid"},
+    "decide": {"ppid"},
+    "deliver": {"ppid", "sekretariat"},
+    "decide_objection": {"atasan_ppid"},
+    "record_dispute": {"ppid", "atasan_ppid"},
+}
+
+
+@pytest.mark.parametrize("role", ["admin", "ppid", "atasan_ppid", "sekretariat", "pendukung", "arsiparis"])
+def test_who_may_do_what(rt, accounts, submit, open_record, role) -> None:
+    """Every use case × every role, refused with 403 exactly where the table says (the rest may still fail on
+    content, never on the role)."""
+    from archive_service.services import requests_objections
+    from archive_service.services.actor import SYSTEM
+
+    actor = accounts[role].actor
+    number = submit().number
+    granted = submit(now=MONDAY + timedelta(minutes=1)).number
+    requests.link_record(rt, SYSTEM, granted, {"record_id": open_record.id})
+    requests.decide(rt, SYSTEM, granted, None, {"decision": "dikabulkan", "reasons": "Diberikan"})
+    objection = requests_objections.file_objection(
+        rt, granted, {"grounds": ["tidak_dipenuhi"], "reasons": "Tidak dipenuhi seluruhnya"}, actor=SYSTEM
+    )
+    calls = {
+        "register_desk": lambda: requests.register_desk(rt, actor, {**FORM, "channel": "email"}, []),
+        "take_up": lambda: requests.take_up(rt, actor, number),
+        "link": lambda: requests.link_record(rt, actor, number, {"record_id": open_record.id}),
+        "extend": lambda: requests.extend(rt, actor, number, None, {"reasons": "Arsip di depo luar kota"}),
+        "decide": lambda: requests.decide(
+            rt, actor, number, None, {"decision": "belum_didokumentasikan", "reasons": "Belum"}
+        ),
+        "deliver": lambda: requests.issue_delivery(rt, actor, granted),
+        "decide_objection": lambda: requests_objections.decide(
+            rt, actor, objection["number"], None, {"decision": "ditolak", "reasons": "Sudah dipenuhi seluruhnya"}
+        ),
+        "record_dispute": lambda: requests_objections.record_dispute(
+            rt, actor, objection["number"], {"filed_on": "2027-02-01", "registry_no": "001/KI/2027"}
+        ),
+    }
+    for name, call in calls.items():
+        try:
+            call()
+        except PermissionDenied:
+            assert role not in WHO_MAY[name], (role, name)
+        except (Conflict, NotFound, ValidationFailed):
+            assert role in WHO_MAY[name], (role, name)  # refused for content, not for the role
+        else:
+            assert role in WHO_MAY[name], (role, name)
