@@ -253,3 +253,32 @@ def test_staff_pages_in_english(app, client, accounts) -> None:
     ppid = login(app, "ppid")
     html = ppid.get(f"/staf/permohonan/{number}?lang=en").get_data(as_text=True)
     assert "Control card" in html and "Written answer" in html and "Kartu kendali" not in html
+
+
+def test_every_string_of_these_pages_has_its_english() -> None:
+    from babel.messages.extract import extract_from_file
+    from babel.messages.pofile import read_po
+
+    from archive_service.web.i18n import SOURCE
+
+    web = SOURCE.parent / "web"
+    files = [web / "public_requests.py", web / "staff" / "requests.py"]
+    files += [
+        web / "templates" / "public" / n for n in ("request_form.html", "request_done.html", "request_track.html")
+    ]
+    files += [web / "templates" / "public" / "_request_words.html", web / "templates" / "public" / "_nav.html"]
+    files += [
+        web / "templates" / "staff" / n for n in ("requests.html", "request.html", "objections.html", "base.html")
+    ]
+    ids = {
+        message
+        for path in files
+        for _line, message, _comments, _context in extract_from_file(
+            "python" if path.suffix == ".py" else "jinja2", str(path), keywords={"_": None}
+        )
+    }
+    english = set()
+    for po in (SOURCE / "en" / "LC_MESSAGES").glob("*.po"):
+        with po.open("rb") as fh:
+            english |= {m.id for m in read_po(fh, locale="en") if m.id and m.string}
+    assert ids and not sorted(ids - english)
