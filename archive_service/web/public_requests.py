@@ -154,3 +154,29 @@ def request_objection(number: str) -> tuple[str, int]:
             number, secret, exc.status, form=request.form, errors=field_errors(exc), error=error_text(exc)
         )
     return _tracking_page(number, secret, 201, filed=filed)
+
+
+@bp.get("/permohonan/<number>/surat/<letter>")
+def request_letter(number: str, letter: str) -> Any:
+    """One letter of the applicant's own request as PDF/A, with the secret; anything wrong is the tracking 404."""
+    from ..reports.render import download_name, render
+    from ..reports.request_letters import for_applicant
+    from ..downloads import file_response
+
+    try:
+        _limit("public_tracking", 6)
+    except ArsipError:
+        abort(429)
+    try:
+        document = for_applicant(_rt(), number, request.args.get("kode", ""), letter)
+    except NotFound:
+        return _not_found()
+    import tempfile
+
+    stream = tempfile.TemporaryFile(dir=_rt().settings.staging_dir, prefix="letter-")  # noqa: SIM115
+    render(document, "pdf", _rt().settings, stream)
+    size = stream.tell()
+    stream.seek(0)
+    return file_response(
+        stream, filename=download_name(document, "pdf"), mime="application/pdf", size=size, cache_control="no-store"
+    )
