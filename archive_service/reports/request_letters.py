@@ -22,7 +22,6 @@ from ..services.actor import Actor
 from ..services.auth import authorize
 from ..workflow.requests_table import ANSWER_SLA, GROUND_LABELS
 from .model import Document, Fields, Paragraph, Signature
-from .period import date_id
 from .registry import ReportParams, report
 from .sop_records import _place_date, full_names, time_text
 
@@ -75,7 +74,10 @@ def receipt_document(rt: Runtime, session: Session, req: InformationRequest) -> 
                     ("Tujuan penggunaan informasi", req.purpose),
                     ("Cara memperoleh informasi", _text(FORMS, req.receipt_forms)),
                     ("Cara mendapatkan salinan", _text(DELIVERY, req.delivery_methods)),
-                    ("Jangka waktu jawaban", f"{ANSWER_SLA.amount} hari kerja" if hasattr(ANSWER_SLA, "amount") else "10 hari kerja"),
+                    (
+                        "Jangka waktu jawaban",
+                        f"{ANSWER_SLA.amount} hari kerja" if hasattr(ANSWER_SLA, "amount") else "10 hari kerja",
+                    ),
                     ("Paling lambat dijawab", time_text(rt, req.due_at)),
                 ]
             ),
@@ -95,8 +97,10 @@ def answer_document(rt: Runtime, session: Session, req: InformationRequest) -> D
     if req.answered_at is None:
         raise _not_answered(req.number)
     records = (
-        {r.id: r for r in session.execute(select(Record).where(Record.id.in_([x.record_id for x in req.links])))
-         .scalars()}
+        {
+            r.id: r
+            for r in session.execute(select(Record).where(Record.id.in_([x.record_id for x in req.links]))).scalars()
+        }
         if req.links
         else {}
     )
@@ -111,7 +115,11 @@ def answer_document(rt: Runtime, session: Session, req: InformationRequest) -> D
         linked = []
         for i, link in enumerate(req.links, 1):
             record = records.get(link.record_id)
-            part = " (salinan dengan bagian dikecualikan dihitamkan)" if link.partly_exempted or link.redacted_filename else ""
+            part = (
+                " (salinan dengan bagian dikecualikan dihitamkan)"
+                if link.partly_exempted or link.redacted_filename
+                else ""
+            )
             title = f"{record.record_no} {record.title}" if record else f"arsip #{link.record_id}"
             linked.append(f"{i}. {title}{part}")
         items.append(("Informasi yang diberikan", "; ".join(linked)))
@@ -124,15 +132,24 @@ def answer_document(rt: Runtime, session: Session, req: InformationRequest) -> D
             if record.exemption_decree_no:
                 items.append(("Penetapan pengecualian", record.exemption_decree_no))
         if test is not None:
-            items.append(("Uji konsekuensi", f"{test.summary} Akibat bila dibuka: {test.harm} "
-                                             f"Pertimbangan kepentingan publik: {test.public_interest}"))
+            items.append(
+                (
+                    "Uji konsekuensi",
+                    f"{test.summary} Akibat bila dibuka: {test.harm} "
+                    f"Pertimbangan kepentingan publik: {test.public_interest}",
+                )
+            )
     if req.state == "tidak_dikuasai":
         items.append(("Badan publik yang menguasai / mungkin menguasai", req.not_held_holder or "-"))
     items += [
         ("Bentuk informasi", _text(FORMS, req.receipt_forms)),
         ("Cara penyampaian", _text(DELIVERY, req.delivery_methods)),
-        ("Biaya", f"Rp{req.cost_amount:,}".replace(",", ".") + (f" ({req.cost_note})" if req.cost_note else "")
-         if req.cost_amount else "Tanpa biaya"),
+        (
+            "Biaya",
+            f"Rp{req.cost_amount:,}".replace(",", ".") + (f" ({req.cost_note})" if req.cost_note else "")
+            if req.cost_amount
+            else "Tanpa biaya",
+        ),
         ("Waktu penyampaian", time_text(rt, req.answered_at)),
     ]
     signer = full_names(session, [req.decided_by]).get(req.decided_by or "") if req.decided_by else None

@@ -159,9 +159,9 @@ def request_objection(number: str) -> tuple[str, int]:
 @bp.get("/permohonan/<number>/surat/<letter>")
 def request_letter(number: str, letter: str) -> Any:
     """One letter of the applicant's own request as PDF/A, with the secret; anything wrong is the tracking 404."""
+    from ..downloads import file_response
     from ..reports.render import download_name, render
     from ..reports.request_letters import for_applicant
-    from ..downloads import file_response
 
     try:
         _limit("public_tracking", 6)
