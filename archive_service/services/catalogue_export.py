@@ -33,7 +33,7 @@ from ..db import JraClass, Record
 from ..exports.cells import escape_formula
 from ..exports.dublin_core import DC_ELEMENTS, clean_text, dc_element, dc_elements
 from ..runtime import Runtime
-from .dip import created_time_text, jra_terms, retention_for
+from .dip import created_time_text, retention_for, retention_terms
 from .indexing import public_condition
 from .public import get_public_record
 from .public_versions import public_view
@@ -73,14 +73,16 @@ NO_CLASSES = Classes()
 
 
 def classes_of(rt: Runtime, records: list[Any]) -> Classes:
-    """One read of the JRA classes ``records`` are classified under (two small queries)."""
+    """The JRA classes ``records`` are classified under, read once: their names and their retention terms."""
     ids = {r.jra_class_id for r in records if getattr(r, "jra_class_id", None) is not None}
     if not ids:
         return NO_CLASSES
     with rt.db.read() as session:
-        rows = session.execute(select(JraClass.id, JraClass.code, JraClass.record_type).where(JraClass.id.in_(ids)))
-        names = {class_id: (code, name) for class_id, code, name in rows}
-        return Classes(names=names, terms=jra_terms(session, records))
+        rows = list(session.execute(select(JraClass).where(JraClass.id.in_(ids))).scalars())
+        return Classes(
+            names={row.id: (row.code, row.record_type) for row in rows},
+            terms={row.id: retention_terms(row) for row in rows},
+        )
 
 
 def record_url(settings: Settings, record_id: int) -> str:
