@@ -27,6 +27,7 @@ from ..services.uploads import Upload
 from ..storage import stage_stream
 from ..workflow.table import MAIN_LINE
 from .pdfgen import make_pdf
+from .requests_demo import load_demo_requests
 
 JRA_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "jra_sample.csv"
 
@@ -182,6 +183,7 @@ def load_demo(rt: Runtime, corpus: Path | None = None) -> DemoSummary:
     if not have_records:
         count = _load_records(rt, corpus)
     indexing.drain(rt, timeout=600)  # extract and index now, so search works as soon as the server starts
+    load_demo_requests(rt)  # after the records: one request is answered from a published record
     token = auth.create_token(rt, SYSTEM, "admin", "demo", expires_days=30)
     return DemoSummary(users=len(USERS), records=count, token=token, source=str(corpus) if corpus else "generated PDFs")
 
