@@ -23,17 +23,19 @@ from ..db import DispositionBatch, Record, RecordFile, RequestApplicant, Request
 
 def _holders(sha: Any) -> list[ColumnElement[bool]]:
     """SQL conditions, one per kind of holder, true when that holder still needs the bytes ``sha`` (a value or a
-    column)."""
-    living = aliased(RecordFile)
+    column). Every table is aliased, so the condition never correlates with the same table in the caller's query
+    (a caller selecting erased applicants asks about the *other* applicants)."""
+    file, record = aliased(RecordFile), aliased(Record)
+    applicant, link, batch = aliased(RequestApplicant), aliased(RequestRecordLink), aliased(DispositionBatch)
     return [
         # a file of a record that is not destroyed
-        exists().where(and_(living.blob_sha256 == sha, living.record_id == Record.id, Record.destroyed_at.is_(None))),
+        exists().where(and_(file.blob_sha256 == sha, file.record_id == record.id, record.destroyed_at.is_(None))),
         # an applicant's identity document that is not erased yet
-        exists().where(and_(RequestApplicant.identity_blob_sha256 == sha, RequestApplicant.erased_at.is_(None))),
+        exists().where(and_(applicant.identity_blob_sha256 == sha, applicant.erased_at.is_(None))),
         # a redacted copy linked to a request: it is what was (or will be) delivered, the register keeps it
-        exists().where(RequestRecordLink.redacted_blob_sha256 == sha),
+        exists().where(link.redacted_blob_sha256 == sha),
         # a transfer package (penyerahan) kept with its batch
-        exists().where(DispositionBatch.package_sha256 == sha),
+        exists().where(batch.package_sha256 == sha),
     ]
 
 

@@ -24,8 +24,9 @@ DUE_DAY = date(2031, 12, 15)
 LATER = date(2032, 1, 5)
 
 
-def _answered(rt, accounts, submit) -> str:  # type: ignore[no-untyped-def]
-    number = submit().number
+def answered(rt, accounts, submit, **kwargs) -> str:  # type: ignore[no-untyped-def]
+    """A request registered and answered on ``ANSWERED`` (the clock's start), its number."""
+    number = submit(**kwargs).number
     requests.decide(
         rt,
         accounts["ppid"].actor,
@@ -45,7 +46,7 @@ def _applicant(rt, number: str) -> RequestApplicant:  # type: ignore[no-untyped-
 
 @pytest.mark.usefixtures("sample_jra")
 def test_the_register_class_and_its_period_decide_when_data_is_due(rt, accounts, submit) -> None:
-    number = _answered(rt, accounts, submit)
+    number = answered(rt, accounts, submit)
     with rt.db.read() as session:
         term = requests_retention.register_term(rt, session)
     assert (term.code, term.years) == ("500.12.18.1", 5)
@@ -60,15 +61,16 @@ def test_the_register_class_and_its_period_decide_when_data_is_due(rt, accounts,
 
 
 def test_no_register_class_means_nothing_is_due(rt, accounts, submit) -> None:
-    _answered(rt, accounts, submit)  # no JRA imported
+    number = answered(rt, accounts, submit)  # no JRA imported
+    assert requests_retention.due_erasures(rt, accounts["arsiparis"].actor, as_of=LATER) == []
     with pytest.raises(Conflict) as err:
-        requests_retention.due_erasures(rt, accounts["arsiparis"].actor, as_of=LATER)
+        requests_retention.approve_erasure(rt, accounts["atasan_ppid"].actor, number, APPROVAL, today=LATER)
     assert "ARSIP_REQUEST_JRA_CLASS" in str(err.value)
 
 
 @pytest.mark.usefixtures("sample_jra")
 def test_erasure_needs_approval_four_eyes_and_keeps_the_register_line(rt, accounts, submit) -> None:
-    number = _answered(rt, accounts, submit)
+    number = answered(rt, accounts, submit)
     cron.run(rt, jobs=("requests",), now=ANSWERED + timedelta(minutes=5))  # mail to the applicant
     with rt.db.read() as session:
         mails = session.execute(select(Notification).where(Notification.recipient == APPLICANT["email"])).scalars()
@@ -177,7 +179,7 @@ def test_objections_disputes_and_holds_keep_the_data(rt, accounts, submit, open_
 
 @pytest.mark.usefixtures("sample_jra")
 def test_the_erasure_over_the_api(client, rt, accounts, submit, monkeypatch) -> None:
-    number = _answered(rt, accounts, submit)
+    number = answered(rt, accounts, submit)
     monkeypatch.setattr(type(rt.calendar), "today", lambda self: LATER)
     arsiparis = {"Authorization": f"Bearer {accounts['arsiparis'].token}"}
     atasan = {"Authorization": f"Bearer {accounts['atasan_ppid'].token}"}
@@ -191,3 +193,20 @@ def test_the_erasure_over_the_api(client, rt, accounts, submit, monkeypatch) -> 
     assert done.status_code == 403  # the atasan may approve, not execute
     pendukung = {"Authorization": f"Bearer {accounts['pendukung'].token}"}
     assert client.get("/api/v1/retention/request-erasures", headers=pendukung).status_code == 403
+
+
+@pytest.mark.usefixtures("sample_jra")
+def test_the_due_list_on_the_command_line(rt, accounts, submit, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from archive_service.cli import main
+
+    number = answered(rt, accounts, submit)
+    monkeypatch.setenv("ARSIP_DATA_DIR", str(rt.settings.data_dir))
+    monkeypatch.setenv("ARSIP_DATABASE_URL", rt.settings.database_url)
+    early = CliRunner().invoke(main, ["retention", "erase-due", "--as-of", "2031-12-14"])
+    assert early.exit_code == 0, early.output
+    assert "0 permohonan jatuh tempo" in early.output
+    due = CliRunner().invoke(main, ["retention", "erase-due", "--as-of", "2031-12-15"])
+    assert due.exit_code == 0 and f"{number}  2026-12-15  2031-12-15  -" in due.output
+    assert APPLICANT["name"] not in due.output
