@@ -62,6 +62,10 @@ class Settings:
     objection_number_pattern: str = "KBR-{year}-{seq:04d}"
     request_rate_per_minute: int = 5
     request_identity_max_size: int = 10 * 1024 * 1024
+    # The JRA class the request register is filed under: its total retention ends the applicants' personal data
+    # (services/requests_retention.py); the row whose jenis arsip contains the type, else the code's first row.
+    request_jra_class: str = "500.12.18.1"
+    request_jra_type: str = "Register permohonan"
     calendar_tz: str = "Asia/Jakarta"
     calendar_workdays: str = "1,2,3,4,5"
     calendar_hours: str = "08:00-16:00"

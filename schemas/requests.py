@@ -188,6 +188,18 @@ class DeliveryLinkSchema(BaseSchema):
     days = Integer(load_default=7, validate=Range(min=1, max=30))
 
 
+class DeliveryRevokeSchema(BaseSchema):
+    """Revoke one delivery link (its ``token``) or, without one, every link of the request still in force."""
+
+    token = String(load_default=None, validate=Length(min=1, max=200))
+    reason = String(required=True, validate=Length(min=1, max=2000))
+
+
+class DeliveryRevokedSchema(BaseSchema):
+    number = String()
+    revoked = Integer()
+
+
 class ObjectionCreateSchema(BaseSchema):
     """A *keberatan*: the Pasal 35 grounds and the reasons, filed with the tracking secret (or at the desk)."""
 

@@ -22,6 +22,8 @@ from schemas.requests import (
     DeliveryLinkSchema,
     DeliveryListingSchema,
     DeliveryOutSchema,
+    DeliveryRevokedSchema,
+    DeliveryRevokeSchema,
     DipFollowupSchema,
     DisputeSchema,
     ExtendSchema,
@@ -346,6 +348,17 @@ class DeliveryLink(MethodView):
     def post(self, data: dict[str, Any], number: str) -> Any:
         """Tautan unduhan berbatas waktu untuk berkas yang diberikan / A time-limited download link."""
         return svc.issue_delivery(runtime(), current_actor(), number, data)
+
+
+@blp.route("/requests/<number>/delivery/revocation")
+class DeliveryRevocation(MethodView):
+    @endpoint_action("request.deliver")
+    @blp.arguments(DeliveryRevokeSchema)
+    @blp.response(200, DeliveryRevokedSchema)
+    def post(self, data: dict[str, Any], number: str) -> Any:
+        """Cabut tautan unduhan (satu, dengan ``token``, atau semua yang berlaku) / Revoke download links (one by its
+        ``token``, or every one in force); a revoked link answers like an unknown one."""
+        return svc.revoke_delivery(runtime(), current_actor(), number, data)
 
 
 @blp.route("/requests/<number>/objections")

@@ -35,6 +35,7 @@ from schemas.requests import (
     OPEN_STATES,
     DecideSchema,
     DeliveryLinkSchema,
+    DeliveryRevokeSchema,
     ExtendSchema,
     LinkSchema,
     PublicRequestFormSchema,
@@ -941,6 +942,49 @@ def open_delivery_file(
     if chosen is None:
         raise NotFound("Berkas tidak ada pada tautan ini.", "No such file on this link.")
     return chosen["filename"], chosen["mime"], rt.blobs.size(chosen["sha256"]), rt.blobs.open(chosen["sha256"])
+
+
+def revoke_delivery(
+    rt: Runtime, actor: Actor, number: str, data: Any = None, *, now: datetime | None = None
+) -> dict[str, Any]:
+    """Revoke one delivery link (by its token) or every link of the request still in force, e.g. a link sent to a
+    wrong address. A revoked link then answers exactly like an unknown one (``_by_delivery_token``)."""
+    authorize(actor, "request.deliver")
+    payload = _load(DeliveryRevokeSchema(), data or {})
+    now = now or utcnow()
+    with rt.db.write() as session:
+        req = _load_request(session, actor, number, lock=True)
+        query = select(RequestDeliveryToken).where(
+            RequestDeliveryToken.request_id == req.id,
+            RequestDeliveryToken.revoked_at.is_(None),
+            RequestDeliveryToken.expires_at > now,
+        )
+        if payload["token"] is not None:
+            query = query.where(RequestDeliveryToken.token_hash == hash_secret(payload["token"]))
+        rows = list(session.execute(query).scalars())
+        if not rows:
+            if payload["token"] is not None:
+                raise NotFound(
+                    "Tautan unduhan itu tidak ada atau sudah tidak berlaku pada permohonan ini.",
+                    "That download link does not exist or is no longer valid on this request.",
+                )
+            raise Conflict(
+                "Permohonan ini tidak memiliki tautan unduhan yang masih berlaku.",
+                "This request has no download link still in force.",
+            )
+        for row in rows:
+            row.revoked_at = now
+        card(session, req, actor, "cabut_tautan", now, note=payload["reason"])
+        audit.append(
+            session,
+            actor,
+            "request.delivery_revoked",
+            entity_type="information_request",
+            entity_id=req.number,
+            changes={"revoked": {"before": None, "after": [row.id for row in rows]}},
+        )
+        outbox(session, "request.delivery_revoked", request=req.number, revoked=len(rows))
+    return {"number": number, "revoked": len(rows)}
 
 
 # ---- SOP step 14 -----------------------------------------------------------------------------------------------------
