@@ -71,17 +71,18 @@ def _identity(rt: Runtime, name: str) -> Upload:
     return Upload("ktp-contoh.pdf", stage_stream(io.BytesIO(pdf), rt.settings.staging_dir))
 
 
-def load_demo_requests(rt: Runtime) -> int:
-    """Register the demo requests once (nothing when the archive holds requests already); return how many."""
+def load_demo_requests(rt: Runtime) -> list[requests.Registered]:
+    """Register the demo requests once (nothing when the archive holds requests already); return them (with their
+    tracking secrets, which are stored only hashed: the demo prints one so a visitor can open its tracking page)."""
     with rt.db.read() as session:
         if session.execute(select(func.count()).select_from(InformationRequest)).scalar_one():
-            return 0
+            return []
         published = list(
             session.execute(select(Record.id).where(Record.published_at.is_not(None)).order_by(Record.id)).scalars()
         )
     desk, ppid = _actor(rt, "sekretariat"), _actor(rt, "ppid")
     now = utcnow()
-    numbers = []
+    made: list[requests.Registered] = []
     for name, nik, information, purpose, channel, days_ago in DEMO_REQUESTS:
         form = {
             "applicant": {
@@ -99,7 +100,8 @@ def load_demo_requests(rt: Runtime) -> int:
             "channel": channel,
             "received_at": (now - timedelta(days=days_ago)).isoformat(),
         }
-        numbers.append(requests.register_desk(rt, desk, form, [_identity(rt, name)], now=now).number)
+        made.append(requests.register_desk(rt, desk, form, [_identity(rt, name)], now=now))
+    numbers = [r.number for r in made]
     # 1: just arrived. 2: taken up and extended, with written reasons.
     requests.take_up(rt, desk, numbers[1])
     requests.extend(
@@ -143,4 +145,4 @@ def load_demo_requests(rt: Runtime) -> int:
         },
         actor=desk,
     )
-    return len(numbers)
+    return made
