@@ -12,7 +12,8 @@ destroyed here — the register line stays (number, dates, information requested
 the same rules with the same people, per request, without a second batch machinery:
 
 * it is listed for the archivist with the due dispositions (``due_erasures``: ``retention.due``; no personal data,
-  the number and dates only), held ones with their reason;
+  the number and dates only), held ones with their reason; the staff page reads ``erasure_register`` (the same
+  list, the register's term and the latest erasures, or one request's);
 * it needs the authority's approval letter, recorded by ``disposition.approve`` (``approve_erasure``), and then
   the erasure with its *berita acara*, by ``disposition.execute`` and never by the one who recorded the approval
   (``erase``: four eyes);
@@ -195,6 +196,19 @@ def _due(rt: Runtime, session: Any, req: InformationRequest, years: int, today: 
     )
 
 
+def _due_list(rt: Runtime, session: Any, years: int, today: date, number: str | None = None) -> list[ErasureDue]:
+    query = (
+        select(InformationRequest)
+        .join(RequestApplicant, RequestApplicant.id == InformationRequest.applicant_id)
+        .where(InformationRequest.answered_at.is_not(None), RequestApplicant.erased_at.is_(None))
+        .order_by(InformationRequest.answered_at, InformationRequest.id)
+    )
+    if number is not None:
+        query = query.where(InformationRequest.number == number)
+    out = [d for req in session.execute(query).unique().scalars() if (d := _due(rt, session, req, years, today))]
+    return sorted(out, key=lambda d: (d.erase_from, d.number))
+
+
 def due_erasures(rt: Runtime, actor: Actor, *, as_of: date | None = None) -> list[ErasureDue]:
     """Requests whose applicant data has outlived the register's retention, oldest first (held ones included,
     with the reason, as the records' due list counts held records)."""
@@ -205,14 +219,98 @@ def due_erasures(rt: Runtime, actor: Actor, *, as_of: date | None = None) -> lis
             years = register_term(rt, session).years
         except Conflict:  # no register class in the JRA: nothing is due by guesswork (the steps say why: 409)
             return []
-        candidates = session.execute(
-            select(InformationRequest)
-            .join(RequestApplicant, RequestApplicant.id == InformationRequest.applicant_id)
-            .where(InformationRequest.answered_at.is_not(None), RequestApplicant.erased_at.is_(None))
-            .order_by(InformationRequest.answered_at, InformationRequest.id)
-        ).unique()
-        out = [d for req in candidates.scalars() if (d := _due(rt, session, req, years, today))]
-    return sorted(out, key=lambda d: (d.erase_from, d.number))
+        return _due_list(rt, session, years, today)
+
+
+@dataclass(frozen=True)
+class ErasedLine:
+    """A request whose applicant data is erased: the register line stays, with when, by whom and the control
+    card's note (which names the berita acara). No personal data: there is none left."""
+
+    number: str
+    received_at: datetime
+    erased_at: datetime
+    by: str | None
+    note: str | None
+
+
+@dataclass(frozen=True)
+class ErasureRegister:
+    """The archivist's page: the register's JRA term (None when the JRA has no register class), what is due on
+    ``as_of`` and the latest erasures."""
+
+    as_of: date
+    term: RegisterTerm | None
+    due: list[ErasureDue]
+    erased: list[ErasedLine]
+
+
+def _erased(session: Any, number: str | None, limit: int) -> list[ErasedLine]:
+    query = (
+        select(InformationRequest.id, InformationRequest.number, InformationRequest.received_at)
+        .add_columns(RequestApplicant.erased_at)
+        .join(RequestApplicant, RequestApplicant.id == InformationRequest.applicant_id)
+        .where(RequestApplicant.erased_at.is_not(None))
+        .order_by(RequestApplicant.erased_at.desc(), InformationRequest.id.desc())
+        .limit(limit)
+    )
+    if number is not None:
+        query = query.where(InformationRequest.number == number)
+    rows = session.execute(query).all()
+    lines = {
+        line.request_id: line
+        for line in session.execute(
+            select(RequestCardLine)
+            .where(RequestCardLine.request_id.in_([r.id for r in rows]), RequestCardLine.action == ERASED)
+            .order_by(RequestCardLine.id)
+        ).scalars()
+    }
+    return [
+        ErasedLine(
+            r.number,
+            r.received_at,
+            r.erased_at,
+            lines[r.id].actor_name if r.id in lines else None,
+            lines[r.id].note if r.id in lines else None,
+        )
+        for r in rows
+    ]
+
+
+def erasure_register(
+    rt: Runtime, actor: Actor, *, as_of: date | None = None, number: str | None = None, erased_limit: int = 50
+) -> ErasureRegister:
+    """What the archivists' page shows: the register's term, the due erasures (as ``due_erasures``) and the latest
+    ``erased_limit`` erasures. With ``number``, that one request only: 404 for an unknown number, 409 (with the
+    reason) when its data is neither due nor erased."""
+    authorize(actor, "retention.due")
+    today = as_of or rt.calendar.today()
+    with rt.db.read() as session:
+        if (
+            number is not None
+            and not session.execute(select(InformationRequest.id).where(InformationRequest.number == number)).first()
+        ):
+            raise NotFound(f"Permohonan {number} tidak ditemukan.", f"Request {number} not found.")
+        try:
+            term: RegisterTerm | None = register_term(rt, session)
+        except Conflict:
+            if number is not None:
+                raise
+            term = None
+        due = _due_list(rt, session, term.years, today, number) if term else []
+        erased = _erased(session, number, erased_limit)
+    if number is not None and term is not None and not due and not erased:
+        raise _not_due(number, term)
+    return ErasureRegister(today, term, due, erased)
+
+
+def _not_due(number: str, term: RegisterTerm) -> Conflict:
+    return Conflict(
+        f"Data pemohon {number} belum jatuh tempo dihapus (retensi {term.ref}: {term.years} tahun sejak "
+        "permohonan selesai) atau sudah dihapus.",
+        f"The applicant data of {number} is not due for erasure (retention {term.ref}: {term.years} years from "
+        "the request's close) or is erased already.",
+    )
 
 
 def _due_request(rt: Runtime, session: Any, number: str, today: date) -> tuple[InformationRequest, ErasureDue]:
@@ -223,12 +321,7 @@ def _due_request(rt: Runtime, session: Any, number: str, today: date) -> tuple[I
     term = register_term(rt, session)
     due = _due(rt, session, req, term.years, today)
     if due is None:
-        raise Conflict(
-            f"Data pemohon {number} belum jatuh tempo dihapus (retensi {term.ref}: {term.years} tahun sejak "
-            "permohonan selesai) atau sudah dihapus.",
-            f"The applicant data of {number} is not due for erasure (retention {term.ref}: {term.years} years from "
-            "the request's close) or is erased already.",
-        )
+        raise _not_due(number, term)
     if due.holds:
         raise Conflict(
             f"Data pemohon {number} ditahan: {'; '.join(due.holds)}.",
@@ -308,7 +401,11 @@ def erase(rt: Runtime, actor: Actor, number: str, data: Any, *, today: date | No
         }
         _blank(applicant, now)
         blanked = _blank_notifications(session, req)
-        card(session, req, actor, ERASED, now, subject=SUBJECT, note=berita_acara["no"])
+        # The note says it in words: the request page shows the control card, so the handlers read there that
+        # the data is gone and when (the berita acara's number names the document).
+        erased_on = now.astimezone(rt.calendar.tz).strftime("%d-%m-%Y")
+        note = f"Data pribadi pemohon telah dimusnahkan pada {erased_on} (berita acara {berita_acara['no']})."
+        card(session, req, actor, ERASED, now, subject=SUBJECT, note=note)
         audit.append(
             session,
             actor,
@@ -386,11 +483,14 @@ def purge_pending(rt: Runtime) -> PurgeReport:
 
 
 __all__ = [
+    "ErasedLine",
     "ErasureDue",
+    "ErasureRegister",
     "RegisterTerm",
     "approve_erasure",
     "due_erasures",
     "erase",
+    "erasure_register",
     "purge_pending",
     "register_term",
 ]
