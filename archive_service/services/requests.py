@@ -28,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from schemas.enums import KipCategory
+from schemas.enums import KipCategory, SecurityClass
 from schemas.requests import (
     ANSWERED_STATES,
     GRANTED_STATES,
@@ -523,16 +523,22 @@ def guard_has_links(ctx: Ctx) -> None:
         )
     if ctx.action.to_state == RequestState.DIKABULKAN:
         exempted = [
-            link.record_id
-            for link in ctx.req.links
-            if link.partly_exempted or _record(ctx, link.record_id).kip_category == KipCategory.DIKECUALIKAN
+            link.record_id for link in ctx.req.links if link.partly_exempted or _closed(_record(ctx, link.record_id))
         ]
         if exempted:
             raise ValidationFailed(
-                "Arsip tertaut memuat informasi yang dikecualikan; kabulkan sebagian dengan salinan yang dihitamkan.",
-                "A linked record holds exempted information; grant in part with a redacted copy.",
+                "Arsip tertaut memuat informasi yang dikecualikan atau berklasifikasi keamanan terbatas/rahasia; "
+                "kabulkan sebagian dengan salinan yang dihitamkan.",
+                "A linked record holds exempted information or has a restricted/secret security class; grant in "
+                "part with a redacted copy.",
                 errors={"links": [f"{rid}" for rid in exempted]},
             )
+
+
+def _closed(record: Record) -> bool:
+    """A record whose own files may never go out whole: exempted under Pasal 17, or classified above *biasa* under
+    the archives' security classification (Perka ANRI 17/2011); only a redacted copy of it may be given."""
+    return record.kip_category == KipCategory.DIKECUALIKAN or record.security_class != SecurityClass.BIASA_TERBUKA
 
 
 def _record(ctx: Ctx, record_id: int) -> Record:
@@ -828,12 +834,13 @@ def search_for(rt: Runtime, actor: Actor, number: str, query: dict[str, Any] | N
 # ---- delivery --------------------------------------------------------------------------------------------------------
 def _deliverable(req: InformationRequest, link: RequestRecordLink, record: Record | None) -> bool:
     """Whether a link's files may go to the applicant: its redacted copy when there is one; otherwise the record's
-    own files only when nothing of it is exempted and it is not the record cited for a refusal."""
+    own files only when nothing of it is exempted or classified (``_closed``) and it is not the record cited for a
+    refusal."""
     if link.redacted_blob_sha256:
         return True
     if record is None or record.destroyed_at is not None or link.partly_exempted:
         return False
-    return record.kip_category != KipCategory.DIKECUALIKAN and record.id != req.exemption_record_id
+    return not _closed(record) and record.id != req.exemption_record_id
 
 
 def issue_delivery(

@@ -317,3 +317,36 @@ def test_who_may_do_what(rt, accounts, submit, open_record, role) -> None:
             assert role in WHO_MAY[name], (role, name)  # refused for content, not for the role
         else:
             assert role in WHO_MAY[name], (role, name)
+
+
+def test_a_classified_record_is_never_given_whole(rt, accounts, submit, make_record, exempted_record) -> None:
+    """A record classified *terbatas* or above (security class, not a KIP exemption) cannot be granted whole, and
+    its own files never reach a delivery link; its redacted copy can."""
+    restricted = make_record("diverifikasi", security_class="terbatas")
+    number = submit().number
+    ppid = accounts["ppid"].actor
+    requests.link_record(rt, ppid, number, {"record_id": restricted.id})
+    with pytest.raises(ValidationFailed) as refused:
+        requests.decide(rt, ppid, number, None, {"decision": "dikabulkan", "reasons": "Terbuka"}, now=MONDAY)
+    assert str(restricted.id) in str(refused.value.errors)
+    assert _state(rt, number) == "diterima"
+    # in part: the exempted record cited, the restricted one linked without a redacted copy gives nothing of its own
+    requests.link_record(
+        rt, ppid, number, {"record_id": exempted_record.id}, [upload(rt, "dihitamkan.pdf", pdf_bytes("XXXX"))]
+    )
+    requests.decide(
+        rt,
+        ppid,
+        number,
+        None,
+        {"decision": "dikabulkan_sebagian", "reasons": "Sebagian", "exemption_record_id": exempted_record.id},
+        now=MONDAY,
+    )
+    link = requests.issue_delivery(rt, ppid, number, {"days": 3}, now=MONDAY)
+    keys = {f["key"] for f in requests.delivery_listing(rt, link["token"], now=MONDAY)["files"]}
+    assert keys == {f"r{_link_id(rt, number, exempted_record.id)}"}
+
+
+def _state(rt, number: str) -> str:  # type: ignore[no-untyped-def]
+    with rt.db.read() as session:
+        return session.execute(select(InformationRequest.state).where(InformationRequest.number == number)).scalar_one()
