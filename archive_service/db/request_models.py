@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .models import Base
@@ -73,6 +73,9 @@ class InformationRequest(Base):
     not_held_holder: Mapped[str | None] = mapped_column(Text)
     cost_amount: Mapped[int | None] = mapped_column(BigInteger)
     cost_note: Mapped[str | None] = mapped_column(Text)
+    # The PPID confirmed, when answering, that ``information`` and ``decision_reasons`` hold no personal data: only
+    # then does the anonymised public register show them (docs/requests.md "Public register"); off by default.
+    public_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tracking_secret_hash: Mapped[str] = mapped_column(String(64))
     # The public form's solved challenge, kept so one solution registers one request (unique; NULL at the desk).
     challenge_nonce: Mapped[str | None] = mapped_column(String(64), unique=True)
