@@ -271,6 +271,7 @@ class RequestOutSchema(BaseSchema):
     not_held_holder = String(allow_none=True)
     cost_amount = Integer(allow_none=True)
     cost_note = String(allow_none=True)
+    public_text = Boolean()  # the text and reasons may be shown in the public register (confirmed by the PPID)
     overdue = Boolean()
     applicant = Nested(ApplicantOutSchema, allow_none=True)
     links = List(Nested(LinkOutSchema))

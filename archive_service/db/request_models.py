@@ -58,7 +58,7 @@ class InformationRequest(Base):
     receipt_forms: Mapped[list[str]] = mapped_column(JSONType, default=list)
     delivery_methods: Mapped[list[str]] = mapped_column(JSONType, default=list)
     state: Mapped[str] = mapped_column(String(32), default="diterima")
-    received_at: Mapped[datetime] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(index=True)  # registers, monev and the public register
     due_at: Mapped[datetime] = mapped_column(index=True)
     # The one extension (Pasal 22(8)): when, why, and the due time it replaced.
     extended_at: Mapped[datetime | None] = mapped_column()

@@ -94,3 +94,15 @@ def test_a_refusal_shows_its_pasal_17_ground_but_not_the_exempted_record(client,
 
 def test_the_request_form_links_the_register(client) -> None:
     assert "/permohonan/register" in client.get("/permohonan").get_data(as_text=True)
+
+
+def test_the_ppid_confirms_the_text_public_over_the_api(client, rt, accounts, submit) -> None:  # type: ignore[no-untyped-def]
+    number = submit(information=CLEAN_TEXT).number
+    ppid = accounts["ppid"].headers
+    path = f"/api/v1/requests/{number}/decision"
+    decision = {"decision": "belum_didokumentasikan", "reasons": "Belum didokumentasikan unit"}
+    bad = client.post(path, json={**decision, "public_text": "mungkin"}, headers=ppid)
+    assert bad.status_code == 422 and requests.get_request(rt, accounts["ppid"].actor, number)["state"] == "diterima"
+    good = client.post(path, json={**decision, "public_text": True}, headers=ppid)
+    assert good.status_code == 200 and good.get_json()["public_text"] is True
+    assert CLEAN_TEXT in client.get("/permohonan/register").get_data(as_text=True)
