@@ -71,17 +71,17 @@ ERASED = "(data pribadi telah dimusnahkan)"
 
 REQUEST_COLUMNS = (
     Column("no", "No", numeric=True, width="narrow"),
-    Column("received", "Tanggal", width="7%"),
+    Column("received", "Tanggal", width="8%"),
     Column("number", "Nomor pendaftaran", width="8%", nowrap=True),
     Column("name", "Nama", width="8%"),
     Column("contact", "Alamat / kontak", width="11%"),
-    Column("information", "Informasi yang diminta", width="wide"),
-    Column("purpose", "Tujuan penggunaan", width="10%"),
+    Column("information", "Informasi yang diminta", width="18%"),
+    Column("purpose", "Tujuan penggunaan", width="9%"),
     Column("forms", "Cara memperoleh informasi", width="9%"),
     Column("decision", "Status / keputusan", width="8%"),
     Column("reasons", "Alasan / pasal", width="12%"),
-    Column("answered", "Tanggal pemberitahuan tertulis", width="7%"),
-    Column("days", "Jangka waktu (hari kerja)", numeric=True, width="6%"),
+    Column("answered", "Tanggal pemberitahuan tertulis", width="8%"),
+    Column("days", "Jangka waktu (hari kerja)", numeric=True, width="7%"),
     Column("cost", "Biaya (Rp)", numeric=True, width="6%"),
     Column("note", "Keterangan", width="10%"),
 )
