@@ -182,6 +182,8 @@ class DecideSchema(BaseSchema):
     not_held_holder = String(allow_none=True, validate=Length(max=1000))  # who may hold it (tidak dikuasai)
     cost_amount = Integer(allow_none=True, validate=Range(min=0, max=10**12))  # rupiah, hardcopy
     cost_note = String(allow_none=True, validate=Length(max=1000))
+    # The PPID confirms the request's text and these reasons hold no personal data: the public register shows them.
+    public_text = Boolean(load_default=False)
 
 
 class DeliveryLinkSchema(BaseSchema):
@@ -281,6 +283,7 @@ class RequestOutSchema(BaseSchema):
     not_held_holder = String(allow_none=True)
     cost_amount = Integer(allow_none=True)
     cost_note = String(allow_none=True)
+    public_text = Boolean()  # the text and reasons may be shown in the public register (confirmed by the PPID)
     overdue = Boolean()
     applicant = Nested(ApplicantOutSchema, allow_none=True)
     links = List(Nested(LinkOutSchema))

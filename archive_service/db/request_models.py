@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .models import Base
@@ -58,7 +58,7 @@ class InformationRequest(Base):
     receipt_forms: Mapped[list[str]] = mapped_column(JSONType, default=list)
     delivery_methods: Mapped[list[str]] = mapped_column(JSONType, default=list)
     state: Mapped[str] = mapped_column(String(32), default="diterima")
-    received_at: Mapped[datetime] = mapped_column()
+    received_at: Mapped[datetime] = mapped_column(index=True)  # registers, monev and the public register
     due_at: Mapped[datetime] = mapped_column(index=True)
     # The one extension (Pasal 22(8)): when, why, and the due time it replaced.
     extended_at: Mapped[datetime | None] = mapped_column()
@@ -73,6 +73,9 @@ class InformationRequest(Base):
     not_held_holder: Mapped[str | None] = mapped_column(Text)
     cost_amount: Mapped[int | None] = mapped_column(BigInteger)
     cost_note: Mapped[str | None] = mapped_column(Text)
+    # The PPID confirmed, when answering, that ``information`` and ``decision_reasons`` hold no personal data: only
+    # then does the anonymised public register show them (docs/requests.md "Public register"); off by default.
+    public_text: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     tracking_secret_hash: Mapped[str] = mapped_column(String(64))
     # The public form's solved challenge, kept so one solution registers one request (unique; NULL at the desk).
     challenge_nonce: Mapped[str | None] = mapped_column(String(64), unique=True)

@@ -173,3 +173,7 @@ def build(
     if fmt is not None:
         check_format(spec, fmt)
     return spec, spec.build(rt, actor, params)
+
+
+# Issue 18, the registers of the information service (buku register permohonan, register keberatan).
+BUILDER_MODULES += ("request_registers",)

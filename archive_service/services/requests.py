@@ -620,6 +620,7 @@ def effect_answer(ctx: Ctx) -> None:
     ctx.req.not_held_holder = ctx.payload.get("not_held_holder")
     ctx.req.cost_amount = ctx.payload.get("cost_amount")
     ctx.req.cost_note = ctx.payload.get("cost_note")
+    ctx.req.public_text = bool(ctx.payload.get("public_text"))
 
 
 def effect_cite_exemption(ctx: Ctx) -> None:

@@ -266,5 +266,5 @@ def not_found(error: Any) -> Any:
     return render_template("public/error.html", code=404, message=_("Halaman tidak ditemukan.")), 404
 
 
-# The request form and the tracking page register themselves on ``bp`` (issue 18).
-from . import public_requests  # noqa: E402, F401
+# The request form, the tracking page and the public register register themselves on ``bp`` (issue 18).
+from . import public_register, public_requests  # noqa: E402, F401
