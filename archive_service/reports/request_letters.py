@@ -18,6 +18,7 @@ from ..db import ConsequenceTest, InformationObjection, InformationRequest, Reco
 from ..errors import NotFound
 from ..runtime import Runtime
 from ..services import requests as req_svc
+from ..services.access import visible_ids
 from ..services.actor import Actor
 from ..services.auth import authorize
 from ..workflow.requests_table import ANSWER_SLA, GROUND_LABELS
@@ -93,7 +94,13 @@ def receipt_document(rt: Runtime, session: Session, req: InformationRequest) -> 
     )
 
 
-def answer_document(rt: Runtime, session: Session, req: InformationRequest) -> Document:
+def answer_document(
+    rt: Runtime, session: Session, req: InformationRequest, visible: set[int] | None = None
+) -> Document:
+    """The written answer. *Informasi yang diberikan* lists only what really goes to the applicant (a record's own
+    files or its redacted copy, ``requests._deliverable``), never a linked record that was withheld. ``visible``:
+    the records a staff reader may read (None: the applicant, who receives what is listed); others are named by
+    their link only, so printing the letter shows a clerk nothing the archive would not."""
     if req.answered_at is None:
         raise _not_answered(req.number)
     records = (
@@ -113,16 +120,19 @@ def answer_document(rt: Runtime, session: Session, req: InformationRequest) -> D
     ]
     if req.state in {"dikabulkan", "dikabulkan_sebagian"} and req.links:
         linked = []
-        for i, link in enumerate(req.links, 1):
+        given = [link for link in req.links if req_svc._deliverable(req, link, records.get(link.record_id))]
+        for i, link in enumerate(given, 1):
             record = records.get(link.record_id)
+            if visible is not None and link.record_id not in visible:
+                record = None
             part = (
                 " (salinan dengan bagian dikecualikan dihitamkan)"
                 if link.partly_exempted or link.redacted_filename
                 else ""
             )
-            title = f"{record.record_no} {record.title}" if record else f"arsip #{link.record_id}"
+            title = f"{record.record_no} {record.title}" if record else "arsip (uraian tidak ditampilkan)"
             linked.append(f"{i}. {title}{part}")
-        items.append(("Informasi yang diberikan", "; ".join(linked)))
+        items.append(("Informasi yang diberikan", "; ".join(linked) or "-"))
     if req.state in {"dikabulkan_sebagian", "ditolak_pasal17"} and req.exemption_record_id:
         record = records.get(req.exemption_record_id) or session.get(Record, req.exemption_record_id)
         test = session.get(ConsequenceTest, req.exemption_test_id) if req.exemption_test_id else None
@@ -239,7 +249,11 @@ def build_request_receipt(rt: Runtime, actor: Actor, params: ReportParams) -> Do
     needs=("number",),
 )
 def build_written_answer(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
-    return _staff(rt, actor, params.number or "", answer_document)
+    authorize(actor, "request.read")
+    with rt.db.read() as session:
+        req = req_svc._load_request(session, actor, params.number or "")
+        visible = set(visible_ids(session, actor, [link.record_id for link in req.links]))
+        return answer_document(rt, session, req, visible)
 
 
 @report(

@@ -29,6 +29,12 @@ RULE = {
 }
 REASONS: dict[str, str] = {
     "demo/loader.py:load_demo": "the demo loader runs as the system on an empty archive",
+    "demo/requests_demo.py:load_demo_requests": "the demo loader picks a published record to answer a demo request",
+    "services/request_figures.py:figures": "counts requests refused per Pasal 17 ground of the cited determination "
+    "(the request-level figure of the KI e-monev); names no record; the most-asked list applies visibility_filter",
+    "services/requests_retention.py:_blank_notifications": "erasure blanks applicants' addresses; returns nothing",
+    "services/requests_retention.py:_holds": "whether a linked record is under a legal hold blocks an erasure; "
+    "the answer is a fixed sentence naming no record or hold",
     "oai/repository.py:get_item": "OAI rows are served only when is_public(record) holds (public rule, in Python)",
     "oai/repository.py:list_page": "filters by _filters(), which applies public_condition to every page",
     "oai/identity.py:rename": "copies OAI item ids and datestamps to the retired identifier; reads no record content",
