@@ -250,7 +250,7 @@ class CardLineSchema(BaseSchema):
 
 class LinkOutSchema(BaseSchema):
     id = Integer()
-    record_id = Integer()
+    record_id = Integer(allow_none=True)  # null: a record the reader may not read
     record_no = String()
     title = String()
     note = String(allow_none=True)

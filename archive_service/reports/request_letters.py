@@ -1,9 +1,13 @@
 """The letters of a request for information (issue 18, PerKI 1/2021): *tanda bukti penerimaan permohonan*, the
-*surat pemberitahuan tertulis* and the Atasan PPID's *tanggapan atas keberatan*.
+*pemberitahuan perpanjangan* (UU 14/2008 Pasal 22(8)), the *surat pemberitahuan tertulis* and the Atasan PPID's
+*tanggapan atas keberatan*.
 
 Staff reach them through the registry (``number``: the request's or the objection's number) under the request's own
-handler rule (``services.requests._load_request``: another request is a 404). The applicant reaches them with the
-tracking secret through ``for_applicant`` (the same 404 for an unknown number and a wrong secret).
+handler rule (``services.requests._load_request``: another request is a 404); the request page links them. A staff
+copy of the written answer names a linked record only when the reader may read it (the one rule of DESIGN.md §6:
+the Tim Sekretariat handles every request but is not cleared for every record); the applicant's copy names every
+record given. The applicant reaches them with the tracking secret through ``for_applicant`` (the same 404 for an
+unknown number and a wrong secret).
 """
 
 from __future__ import annotations
@@ -14,14 +18,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db import ConsequenceTest, InformationObjection, InformationRequest, Record
+from ..db import ConsequenceTest, InformationObjection, InformationRequest, Record, RequestCardLine
 from ..errors import NotFound
 from ..runtime import Runtime
 from ..services import requests as req_svc
 from ..services.access import visible_ids
 from ..services.actor import Actor
 from ..services.auth import authorize
-from ..workflow.requests_table import ANSWER_SLA, GROUND_LABELS
+from ..workflow.requests_table import ANSWER_SLA, EXTENSION_SLA, GROUND_LABELS
 from .model import Document, Fields, Paragraph, Signature
 from .registry import ReportParams, report
 from .sop_records import _place_date, full_names, time_text
@@ -94,23 +98,21 @@ def receipt_document(rt: Runtime, session: Session, req: InformationRequest) -> 
     )
 
 
-def answer_document(
-    rt: Runtime, session: Session, req: InformationRequest, visible: set[int] | None = None
-) -> Document:
+def answer_document(rt: Runtime, session: Session, req: InformationRequest, reader: Actor | None = None) -> Document:
     """The written answer. *Informasi yang diberikan* lists only what really goes to the applicant (a record's own
-    files or its redacted copy, ``requests._deliverable``), never a linked record that was withheld. ``visible``:
-    the records a staff reader may read (None: the applicant, who receives what is listed); others are named by
-    their link only, so printing the letter shows a clerk nothing the archive would not."""
+    files or its redacted copy, ``requests._deliverable``), never a linked record that was withheld. With a
+    ``reader`` (staff) a record it may not read is not named, so printing the letter shows a clerk nothing the
+    archive would not; the applicant's copy names everything given."""
     if req.answered_at is None:
         raise _not_answered(req.number)
-    records = (
-        {
-            r.id: r
-            for r in session.execute(select(Record).where(Record.id.in_([x.record_id for x in req.links]))).scalars()
-        }
-        if req.links
+    ids = [x.record_id for x in req.links]
+    linked_records = (
+        {r.id: r for r in session.execute(select(Record).where(Record.id.in_(sorted(set(ids))))).scalars()}
+        if ids
         else {}
     )
+    named = set(ids) if reader is None else visible_ids(session, reader, ids)
+    records = {rid: r for rid, r in linked_records.items() if rid in named}
     items: list[tuple[str, Any]] = [
         ("Nomor pendaftaran", req.number),
         ("Tanggal diterima", time_text(rt, req.received_at)),
@@ -120,21 +122,25 @@ def answer_document(
     ]
     if req.state in {"dikabulkan", "dikabulkan_sebagian"} and req.links:
         linked = []
-        given = [link for link in req.links if req_svc._deliverable(req, link, records.get(link.record_id))]
+        given = [link for link in req.links if req_svc._deliverable(req, link, linked_records.get(link.record_id))]
         for i, link in enumerate(given, 1):
             record = records.get(link.record_id)
-            if visible is not None and link.record_id not in visible:
-                record = None
             part = (
                 " (salinan dengan bagian dikecualikan dihitamkan)"
                 if link.partly_exempted or link.redacted_filename
                 else ""
             )
-            title = f"{record.record_no} {record.title}" if record else "arsip (uraian tidak ditampilkan)"
+            title = (
+                f"{record.record_no} {record.title}"
+                if record
+                else "arsip yang tidak boleh Anda baca (uraian tidak ditampilkan / description withheld)"
+            )
             linked.append(f"{i}. {title}{part}")
         items.append(("Informasi yang diberikan", "; ".join(linked) or "-"))
     if req.state in {"dikabulkan_sebagian", "ditolak_pasal17"} and req.exemption_record_id:
-        record = records.get(req.exemption_record_id) or session.get(Record, req.exemption_record_id)
+        record = records.get(req.exemption_record_id)
+        if record is None and (reader is None or visible_ids(session, reader, [req.exemption_record_id])):
+            record = session.get(Record, req.exemption_record_id)
         test = session.get(ConsequenceTest, req.exemption_test_id) if req.exemption_test_id else None
         if record is not None:
             ground = f"UU 14/2008 Pasal 17 huruf {record.exemption_ground}" if record.exemption_ground else "Pasal 17"
@@ -181,6 +187,47 @@ def answer_document(
     )
 
 
+def extension_document(rt: Runtime, session: Session, req: InformationRequest) -> Document:
+    """*Pemberitahuan perpanjangan*: the one extension of 7 working days with its written reasons (Pasal 22(8))."""
+    if req.extended_at is None:
+        raise NotFound(f"Permohonan {req.number} tidak diperpanjang.", f"Request {req.number} was not extended.")
+    by = session.execute(
+        select(RequestCardLine.actor_name)
+        .where(RequestCardLine.request_id == req.id, RequestCardLine.action == "perpanjang")
+        .order_by(RequestCardLine.id)
+    ).scalar()
+    signer = full_names(session, [by]).get(by or "") if by else None
+    return Document(
+        name="pemberitahuan-perpanjangan",
+        title="Pemberitahuan perpanjangan jangka waktu jawaban",
+        number=req.number,
+        subtitle="UU 14/2008 Pasal 22 ayat (8) · Peraturan Komisi Informasi 1/2021",
+        sections=[
+            Fields(
+                [
+                    ("Nomor pendaftaran", req.number),
+                    ("Tanggal diterima", time_text(rt, req.received_at)),
+                    ("Informasi yang dimohon", req.information),
+                    ("Batas waktu semula", time_text(rt, req.original_due_at)),
+                    ("Diperpanjang", f"{EXTENSION_SLA.amount} hari kerja"),
+                    ("Batas waktu baru", time_text(rt, req.due_at)),
+                    ("Alasan perpanjangan", req.extension_reasons or "-"),
+                    ("Tanggal pemberitahuan", time_text(rt, req.extended_at)),
+                ]
+            ),
+            Paragraph(
+                "Sesuai UU 14/2008 Pasal 22 ayat (8), jangka waktu pemberitahuan tertulis atas permohonan Anda "
+                "diperpanjang satu kali paling lambat 7 (tujuh) hari kerja dengan alasan tertulis di atas. "
+                "Apabila sampai batas waktu baru permohonan belum ditanggapi, Anda dapat mengajukan keberatan "
+                "kepada Atasan PPID (UU 14/2008 Pasal 35 ayat (1) huruf c dan g)."
+            ),
+        ],
+        signatures=[Signature(PPID, name=signer, label="PPID")],
+        place_date=_place_date(rt, req.extended_at),
+        filename=f"pemberitahuan-perpanjangan-{req.number}",
+    )
+
+
 def objection_document(rt: Runtime, session: Session, o: InformationObjection) -> Document:
     if o.decided_at is None:
         raise NotFound(f"Keberatan {o.number} belum diputus.", f"Objection {o.number} has not been decided yet.")
@@ -220,7 +267,9 @@ def objection_document(rt: Runtime, session: Session, o: InformationObjection) -
 # ---------------------------------------------------------------- staff, through the registry
 
 
-def _staff(rt: Runtime, actor: Actor, number: str, make: Callable[[Runtime, Session, InformationRequest], Document]):
+def _staff(
+    rt: Runtime, actor: Actor, number: str, make: Callable[[Runtime, Session, InformationRequest], Document]
+) -> Document:
     authorize(actor, "request.read")
     with rt.db.read() as session:
         return make(rt, session, req_svc._load_request(session, actor, number))
@@ -249,11 +298,20 @@ def build_request_receipt(rt: Runtime, actor: Actor, params: ReportParams) -> Do
     needs=("number",),
 )
 def build_written_answer(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
-    authorize(actor, "request.read")
-    with rt.db.read() as session:
-        req = req_svc._load_request(session, actor, params.number or "")
-        visible = set(visible_ids(session, actor, [link.record_id for link in req.links]))
-        return answer_document(rt, session, req, visible)
+    return _staff(rt, actor, params.number or "", lambda rt, session, req: answer_document(rt, session, req, actor))
+
+
+@report(
+    "pemberitahuan-perpanjangan",
+    title_id="Pemberitahuan perpanjangan jangka waktu jawaban",
+    title_en="Notice extending the time to answer a request",
+    sop_steps="permohonan",
+    permission="request.read",
+    formats=("pdf",),
+    needs=("number",),
+)
+def build_extension_notice(rt: Runtime, actor: Actor, params: ReportParams) -> Document:
+    return _staff(rt, actor, params.number or "", extension_document)
 
 
 @report(
@@ -278,7 +336,19 @@ def build_objection_letter(rt: Runtime, actor: Actor, params: ReportParams) -> D
 
 # ---------------------------------------------------------------- the applicant, with the tracking secret
 
-APPLICANT_LETTERS = ("tanda_bukti_penerimaan", "surat_pemberitahuan_tertulis", "putusan_keberatan")
+APPLICANT_LETTERS = (
+    "tanda_bukti_penerimaan",
+    "pemberitahuan_perpanjangan",
+    "surat_pemberitahuan_tertulis",
+    "putusan_keberatan",
+)
+# The applicant's letter kind (``services.requests.letters_of``) → the registry report staff print it with.
+STAFF_REPORT = {
+    "tanda_bukti_penerimaan": "tanda-bukti-permohonan",
+    "pemberitahuan_perpanjangan": "pemberitahuan-perpanjangan",
+    "surat_pemberitahuan_tertulis": "surat-pemberitahuan-tertulis",
+    "putusan_keberatan": "tanggapan-keberatan",
+}
 
 
 def for_applicant(rt: Runtime, number: str, secret: str, letter: str) -> Document:
@@ -289,6 +359,8 @@ def for_applicant(rt: Runtime, number: str, secret: str, letter: str) -> Documen
         try:
             if kind == "tanda_bukti_penerimaan":
                 return receipt_document(rt, session, req)
+            if kind == "pemberitahuan_perpanjangan":
+                return extension_document(rt, session, req)
             if kind == "surat_pemberitahuan_tertulis":
                 return answer_document(rt, session, req)
             if kind == "putusan_keberatan":
@@ -304,4 +376,4 @@ def for_applicant(rt: Runtime, number: str, secret: str, letter: str) -> Documen
     raise req_svc._not_found()
 
 
-__all__ = ["APPLICANT_LETTERS", "for_applicant"]
+__all__ = ["APPLICANT_LETTERS", "STAFF_REPORT", "for_applicant"]

@@ -329,7 +329,7 @@ def _by_secret(session: Session, number: str, secret: str) -> InformationRequest
 
 
 def letters_of(req: InformationRequest) -> list[str]:
-    """The letters a request has at this point (the PDFs themselves are the next step, docs/requests.md)."""
+    """The letters a request has at this point (each a PDF/A in ``reports/request_letters.py``)."""
     out = ["tanda_bukti_penerimaan"]
     if req.extended_at is not None:
         out.append("pemberitahuan_perpanjangan")
@@ -371,6 +371,7 @@ def track(rt: Runtime, number: str, secret: str, *, now: datetime | None = None)
                 )
             },
             "letters": letters,
+            "delivery": tracked_delivery(session, req, now),
             "objections": [requests_objections.objection_view(rt, o, now) for o in objections],
             "objection_grounds_open": requests_objections.open_grounds(rt, req, now),
         }
@@ -407,8 +408,10 @@ def _overdue(req: InformationRequest, now: datetime) -> bool:
 def request_view(
     session: Session, actor: Actor, req: InformationRequest, now: datetime, *, personal: bool = True
 ) -> dict[str, Any]:
-    """The request as its handlers see it: linked records they may not read show their link only."""
-    readable = visible_ids(session, actor, [link.record_id for link in req.links])
+    """The request as its handlers see it: a linked (or cited) record they may not read shows that there is a link,
+    not which record (no title, no number, no id: the one rule of DESIGN.md §6 covers ids too)."""
+    cited = [req.exemption_record_id] if req.exemption_record_id else []
+    readable = visible_ids(session, actor, [link.record_id for link in req.links] + cited)
     records = (
         {r.id: r for r in session.execute(select(Record).where(Record.id.in_(sorted(readable)))).scalars()}
         if readable
@@ -420,7 +423,7 @@ def request_view(
         links.append(
             {
                 "id": link.id,
-                "record_id": link.record_id,
+                "record_id": link.record_id if record else None,
                 "record_no": record.record_no if record else "-",
                 "title": record.title if record else "uraian tidak ditampilkan / description withheld",
                 "note": link.note,
@@ -437,18 +440,36 @@ def request_view(
     applicant = req.applicant if personal and req.applicant.erased_at is None else None
     return {
         **{c.key: getattr(req, c.key) for c in InformationRequest.__table__.columns if c.key != "tracking_secret_hash"},
+        "exemption_record_id": req.exemption_record_id if req.exemption_record_id in readable else None,
         "overdue": _overdue(req, now),
         "applicant": applicant,
         "links": links,
         "card": list(lines),
+        "deliveries": deliveries_of(session, req, now),
+        "letters": letters_of(req),
+        "objections": [
+            {"number": o.number, "state": o.state, "decided": o.decided_at is not None}
+            for o in session.execute(
+                select(InformationObjection)
+                .where(InformationObjection.request_id == req.id)
+                .order_by(InformationObjection.id)
+            ).scalars()
+        ],
     }
 
 
 def get_request(rt: Runtime, actor: Actor, number: str, *, now: datetime | None = None) -> dict[str, Any]:
+    """The request for its handlers, with the objection grounds open now (for an objection filed at the desk)."""
+    from . import requests_objections
+
     authorize(actor, "request.read")
+    now = now or utcnow()
     with rt.db.read() as session:
         req = _load_request(session, actor, number)
-        return request_view(session, actor, req, now or utcnow())
+        return {
+            **request_view(session, actor, req, now),
+            "objection_grounds_open": requests_objections.open_grounds(rt, req, now),
+        }
 
 
 def worklist(rt: Runtime, actor: Actor, *, now: datetime | None = None, open_only: bool = True) -> list[dict[str, Any]]:
@@ -949,6 +970,10 @@ def open_delivery_file(
         chosen = next((f for f in _delivery_files(session, req) if f["key"] == key), None)
     if chosen is None:
         raise NotFound("Berkas tidak ada pada tautan ini.", "No such file on this link.")
+    return _opened(rt, chosen)
+
+
+def _opened(rt: Runtime, chosen: dict[str, Any]) -> tuple[str, str, int, BinaryIO]:
     return chosen["filename"], chosen["mime"], rt.blobs.size(chosen["sha256"]), rt.blobs.open(chosen["sha256"])
 
 
@@ -993,6 +1018,71 @@ def revoke_delivery(
         )
         outbox(session, "request.delivery_revoked", request=req.number, revoked=len(rows))
     return {"number": number, "revoked": len(rows)}
+
+
+def _valid_deliveries(session: Session, req: InformationRequest, now: datetime) -> list[RequestDeliveryToken]:
+    """The request's delivery links that still work (not expired, not revoked), the longest-lived last."""
+    if req.state not in GRANTED_STATES:
+        return []
+    return list(
+        session.execute(
+            select(RequestDeliveryToken)
+            .where(
+                RequestDeliveryToken.request_id == req.id,
+                RequestDeliveryToken.revoked_at.is_(None),
+                RequestDeliveryToken.expires_at > now,
+            )
+            .order_by(RequestDeliveryToken.expires_at, RequestDeliveryToken.id)
+        ).scalars()
+    )
+
+
+def deliveries_of(session: Session, req: InformationRequest, now: datetime) -> list[dict[str, Any]]:
+    """Every delivery link issued for the request, for its handlers: when, by whom, until when, whether it works.
+    The token itself is never shown again (only its hash is kept)."""
+    rows = session.execute(
+        select(RequestDeliveryToken).where(RequestDeliveryToken.request_id == req.id).order_by(RequestDeliveryToken.id)
+    ).scalars()
+    return [
+        {
+            "id": row.id,
+            "created_at": row.created_at,
+            "created_by": row.created_by,
+            "expires_at": row.expires_at,
+            "revoked_at": row.revoked_at,
+            "valid": row.revoked_at is None and row.expires_at > now and req.state in GRANTED_STATES,
+        }
+        for row in rows
+    ]
+
+
+def tracked_delivery(session: Session, req: InformationRequest, now: datetime) -> dict[str, Any] | None:
+    """What the tracking page offers while a delivery link works: its expiry and the files (key and name).
+
+    The link's token is stored hashed and cannot be shown again, so the tracking secret stands in for it: the
+    applicant downloads the same files (``open_tracked_file``) for as long as a link issued by the PPID is valid.
+    An expired or revoked link closes this door too."""
+    valid = _valid_deliveries(session, req, now)
+    if not valid:
+        return None
+    files = [{"key": f["key"], "filename": f["filename"]} for f in _delivery_files(session, req)]
+    return {"expires_at": valid[-1].expires_at, "files": files} if files else None
+
+
+def open_tracked_file(
+    rt: Runtime, number: str, secret: str, key: str, *, now: datetime | None = None
+) -> tuple[str, str, int, BinaryIO]:
+    """One file of the delivery, from the tracking page with the secret; only while a delivery link is valid and
+    only a file that link reaches. Anything else (number, secret, no valid link, another key) is the tracking 404."""
+    now = now or utcnow()
+    with rt.db.read() as session:
+        req = _by_secret(session, number, secret)
+        chosen = None
+        if _valid_deliveries(session, req, now):
+            chosen = next((f for f in _delivery_files(session, req) if f["key"] == key), None)
+    if chosen is None:
+        raise _not_found()
+    return _opened(rt, chosen)
 
 
 # ---- SOP step 14 -----------------------------------------------------------------------------------------------------

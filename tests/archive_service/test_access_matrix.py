@@ -8,7 +8,8 @@ records of every kind, asserting that nothing a role may not read reaches any of
   description, notes, location, DIP summary, responsible official, file name, PDF text) and a *search key*
   (``zqk…``, next to the marker, used as a search query so that a query echoed by a page is never taken for a leak).
 * **The surfaces** are enumerated from ``app.url_map``: every GET rule, its URL parameters filled from the world
-  (every record, file, batch, hold, DIP version and report name, plus an id that does not exist), query variants
+  (every record, file, batch, hold, DIP version and report name, a request for information answered with
+  a ``rahasia`` record and its decided objection, plus an id or number that does not exist), query variants
   per endpoint (every report format and parameter, OAI verbs, search with each key and with a query matching
   all), and the e-mail drafts of every notification kind. A rule that cannot be filled must be in ``SKIPPED`` with
   a reason; a skipped rule that no longer exists fails the test.
@@ -69,9 +70,11 @@ from archive_service.services import (
     jra,
     notifications,
     records,
+    requests_objections,
     saved_searches,
     workflow,
 )
+from archive_service.services import requests as info_requests
 from archive_service.services.actor import SYSTEM
 from archive_service.services.uploads import Upload
 from archive_service.storage import stage_stream
@@ -190,6 +193,8 @@ class World:
     batches: list[int] = field(default_factory=list)
     holds: list[int] = field(default_factory=list)
     versions: list[int] = field(default_factory=list)
+    requests: list[str] = field(default_factory=list)  # requests for information (issue 18), by number
+    objections: list[str] = field(default_factory=list)
     _seq: Iterator[int] = field(default_factory=lambda: itertools.count(1))
     _clients: dict[str, Any] = field(default_factory=dict)
 
@@ -388,9 +393,34 @@ def build_world(rt: Runtime) -> World:
     secret_k = next(r for r in w.records.values() if r.kind == "sangat_rahasia/kominfo/dihimpun")
     saved_searches.save(rt, ppid, f"Simpan {secret_b.marker}", f"q={secret_b.key}")
     saved_searches.save(rt, accounts["pendukung"].actor, f"Simpan {secret_k.marker}", f"q={secret_k.key}")
+    add_request(w, next(r for r in w.records.values() if r.kind == "rahasia/kominfo/dihimpun"))
     w.sync()
     w.refresh()
     return w
+
+
+def add_request(w: World, rec: Rec) -> None:
+    """A request (issue 18) registered at the desk, answered with a rahasia record the Tim Sekretariat (a handler
+    of every request) may not read, and an objection to it decided by the Atasan PPID: its pages, its JSON and its
+    letters must name that record only to those cleared for it."""
+    ppid, atasan = w.accounts["ppid"].actor, w.accounts["atasan_ppid"].actor
+    form = {
+        "applicant": {"name": "Pemohon Uji", "nik": "3404015208900002", "address": "Jl. Uji 1", "phone": "0812"},
+        "information": "Salinan notulen rapat",
+        "purpose": "Penelitian",
+        "receipt_forms": ["softcopy"],
+        "delivery_methods": ["email"],
+        "channel": "loket",
+    }
+    number = info_requests.register_desk(w.rt, ppid, form, []).number
+    info_requests.link_record(w.rt, ppid, number, {"record_id": rec.id})
+    info_requests.decide(w.rt, ppid, number, None, {"decision": "dikabulkan", "reasons": "Diberikan."})
+    objection = {"grounds": ["tidak_sesuai_permintaan"], "reasons": "Bukan notulen yang diminta.", "channel": "loket"}
+    filed = requests_objections.file_objection(w.rt, number, objection, actor=ppid)
+    decision = {"decision": "ditolak", "reasons": "Notulen yang diberikan sesuai permintaan."}
+    requests_objections.decide(w.rt, atasan, filed["number"], None, decision)
+    w.requests.append(number)
+    w.objections.append(filed["number"])
 
 
 @pytest.fixture(scope="module", params=DATABASES)
@@ -401,7 +431,11 @@ def world(
     template = request.getfixturevalue("sqlite_template" if request.param == "sqlite" else "postgres_template")
     url = template.new_database(tmp)
     settings = Settings(
-        data_dir=tmp / "var", database_url=url, public_search_rate_per_minute=0, public_base_url="http://arsip.test"
+        data_dir=tmp / "var",
+        database_url=url,
+        public_search_rate_per_minute=0,
+        request_rate_per_minute=0,  # the request pages are asked thousands of times: no rate limit here
+        public_base_url="http://arsip.test",
     )
     rt = Runtime.from_settings(settings)
     rt._extractor = extraction_pool
@@ -422,7 +456,21 @@ SKIPPED = {
     "change the language of the client's later answers",
 }
 # What a rule's URL parameter is filled with (a new parameter makes the test fail until it is filled or skipped).
-PATH_PARAMS = ("record_id", "file_id", "batch_id", "hold_id", "version_no", "name")
+PATH_PARAMS = (
+    "record_id",
+    "file_id",
+    "batch_id",
+    "hold_id",
+    "version_no",
+    "name",
+    "number",
+    "objection_no",
+    "token",
+    "key",
+    "letter",
+)
+# A request's or an objection's number that no row has.
+MISSING_NUMBER, MISSING_OBJECTION = "PMH-2099-0001", "KBR-2099-0001"
 # Report formats per route. The API route gets every format; the staff route hands the same arguments to the same
 # ``reports.render.produce`` and is asked for CSV. PDF (WeasyPrint: a second or more a document) and XLSX are asked
 # with each document's own parameters (batch, DIP version, records) and the default filters; CSV, which holds the
@@ -477,6 +525,13 @@ def path_fills(rule: Any, w: World) -> list[tuple[dict[str, Any], int | None, bo
         "hold_id": [*w.holds, MISSING_ID],
         "version_no": [*w.versions, MISSING_ID],
         "name": sorted(load_all()),
+        "number": [*w.requests, MISSING_NUMBER],
+        "objection_no": [*w.objections, MISSING_OBJECTION],
+        # The applicant's pages take the tracking secret or a delivery token, which hand the granted record's files
+        # and letters to whoever holds them, by design (tests/archive_service/requests): asked without them here.
+        "token": ["bukan-token"],
+        "key": ["f1"],
+        "letter": ["tanda_bukti_penerimaan", "surat_pemberitahuan_tertulis"],
     }
     names = sorted(args)
     return [
@@ -505,7 +560,7 @@ def report_variants(endpoint: str, name: str, w: World) -> list[Variant]:
         "record_ids": [*w.records, MISSING_ID],
         "batch_id": list(w.batches),
         "version_no": [None, *w.versions],
-        "number": [],  # the request letters: covered by tests/archive_service/requests/test_letters.py
+        "number": [*w.requests, *w.objections, MISSING_NUMBER],  # the request letters, for every role
     }
     formats = spec.formats if endpoint == API_REPORTS else [f for f in spec.formats if f == "csv"]
     if w.rt.settings.database_url.startswith("postgresql"):
@@ -879,6 +934,9 @@ VOLATILE = [
     (re.compile(r'"took_ms": [\d.]+'), '"took_ms": 0'),
     (re.compile(r'"late_seconds": ?\d+'), '"late_seconds": 0'),
     (re.compile(r"\b\d+ (detik|menit|jam|hari|seconds?|minutes?|hours?|days?)\b"), r"<n> \1"),
+    # the request form's challenge (issue 18): a fresh sum and its signed token on every answer
+    (re.compile(r'(name="challenge_token" value=|"token": ?)"[^"]*"'), r'\1"-"'),
+    (re.compile(r"(Berapa|What is) \d+ (ditambah|plus) \d+\?"), r"\1 <n> \2 <n>?"),
 ]
 # The order of search hits ranked by relevance may change when records a role may not read are indexed: the
 # ranking (BM25) uses collection-wide statistics, which is why the API never shows scores. Hits, totals and facets

@@ -50,3 +50,39 @@ def test_the_applicant_downloads_with_the_secret_only(rt, client, refused) -> No
     wrong = client.get(f"/permohonan/{refused.number}/surat/surat_pemberitahuan_tertulis?kode=salah")
     unknown = client.get(f"/permohonan/PMH-1999-0001/surat/surat_pemberitahuan_tertulis?kode={refused.secret}")
     assert wrong.status_code == unknown.status_code == 404 and wrong.data == unknown.data
+
+
+def test_the_extension_notice_names_the_reasons_and_the_new_due_date(rt, accounts, submit) -> None:
+    from archive_service.services import requests
+
+    from .conftest import MONDAY
+
+    registered = submit()
+    ppid = accounts["ppid"].actor
+    with pytest.raises(NotFound):  # no extension, no notice
+        produce(rt, ppid, "pemberitahuan-perpanjangan", {"number": registered.number}, "pdf")
+    reasons = "Arsip yang diminta tersimpan di depo arsip inaktif dan harus dicari."
+    requests.extend(rt, ppid, registered.number, None, {"reasons": reasons}, now=MONDAY + timedelta(days=1))
+    text = text_of(rt, ppid, "pemberitahuan-perpanjangan", registered.number)
+    assert registered.number in text and reasons in text and "7 hari kerja" in text
+    assert "30 Desember 2026" in text and "12 Januari 2027" in text  # the old and the new due date
+    with pytest.raises((PermissionDenied, NotFound)):
+        produce(rt, accounts["atasan_ppid"].actor, "pemberitahuan-perpanjangan", {"number": registered.number}, "pdf")
+
+
+def test_a_staff_copy_of_the_answer_names_only_records_its_reader_may_read(rt, accounts, submit, make_record) -> None:
+    from archive_service.services import requests
+
+    from .conftest import MONDAY
+
+    registered = submit()
+    secret = make_record("dihimpun", security_class="rahasia", title="Notulen rapat zqxrahasia")
+    ppid = accounts["ppid"].actor
+    requests.link_record(rt, ppid, registered.number, {"record_id": secret.id}, now=MONDAY)
+    decision = {"decision": "dikabulkan", "reasons": "Diberikan seluruhnya."}
+    requests.decide(rt, ppid, registered.number, None, decision, now=MONDAY + timedelta(days=1))
+    assert "zqxrahasia" in text_of(rt, ppid, "surat-pemberitahuan-tertulis", registered.number)
+    seen = text_of(rt, accounts["sekretariat"].actor, "surat-pemberitahuan-tertulis", registered.number)
+    assert "zqxrahasia" not in seen and secret.record_no not in seen and "tidak ditampilkan" in seen
+    link = requests.get_request(rt, accounts["sekretariat"].actor, registered.number)["links"][0]
+    assert link["record_id"] is None and link["title"] != secret.title

@@ -262,13 +262,25 @@ def test_every_string_of_these_pages_has_its_english() -> None:
     from archive_service.web.i18n import SOURCE
 
     web = SOURCE.parent / "web"
-    files = [web / "public_requests.py", web / "staff" / "requests.py"]
+    files = [web / "public_requests.py"]
+    files += [web / "staff" / n for n in ("requests.py", "requests_desk.py", "objections.py", "reports.py")]
     files += [
-        web / "templates" / "public" / n for n in ("request_form.html", "request_done.html", "request_track.html")
+        web / "templates" / "public" / n
+        for n in ("request_form.html", "request_done.html", "request_track.html", "_request_fields.html", "error.html")
     ]
     files += [web / "templates" / "public" / "_request_words.html", web / "templates" / "public" / "_nav.html"]
     files += [
-        web / "templates" / "staff" / n for n in ("requests.html", "request.html", "objections.html", "base.html")
+        web / "templates" / "staff" / n
+        for n in (
+            "requests.html",
+            "request.html",
+            "request_new.html",
+            "request_registered.html",
+            "objections.html",
+            "objection.html",
+            "reports_form.html",
+            "base.html",
+        )
     ]
     ids = {
         message
