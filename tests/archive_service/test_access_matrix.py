@@ -34,6 +34,7 @@ Two smaller enumerations: classified records can be carried along the SOP main l
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import itertools
@@ -58,6 +59,7 @@ from flask import url_for
 from pdfminer.high_level import extract_text
 
 from archive_service.config import Settings
+from archive_service.errors import Conflict, NotFound
 from archive_service.oai import repository as oai_repository
 from archive_service.reports.registry import load_all
 from archive_service.runtime import Runtime
@@ -381,6 +383,8 @@ def build_world(rt: Runtime) -> World:
         hold = holds.place_hold(rt, actor, data)
         w.holds.append(hold["id"] if isinstance(hold, dict) else hold.id)
 
+    add_requests(w)
+
     # The reclassifications of the findings (PATCH security_class, by the unit that holds the record).
     w.patch(open_then_r, "pendukung", {"security_class": "rahasia"})
     w.patch(published_then_r, "pendukung", {"security_class": "rahasia"})
@@ -393,33 +397,44 @@ def build_world(rt: Runtime) -> World:
     secret_k = next(r for r in w.records.values() if r.kind == "sangat_rahasia/kominfo/dihimpun")
     saved_searches.save(rt, ppid, f"Simpan {secret_b.marker}", f"q={secret_b.key}")
     saved_searches.save(rt, accounts["pendukung"].actor, f"Simpan {secret_k.marker}", f"q={secret_k.key}")
-    add_request(w, next(r for r in w.records.values() if r.kind == "rahasia/kominfo/dihimpun"))
     w.sync()
     w.refresh()
     return w
 
 
-def add_request(w: World, rec: Rec) -> None:
-    """A request (issue 18) registered at the desk, answered with a rahasia record the Tim Sekretariat (a handler
-    of every request) may not read, and an objection to it decided by the Atasan PPID: its pages, its JSON and its
-    letters must name that record only to those cleared for it."""
-    ppid, atasan = w.accounts["ppid"].actor, w.accounts["atasan_ppid"].actor
+def add_requests(w: World) -> None:
+    """Requests for information (issue 18), built before the reclassifications so that some linked records become
+    secret afterwards. The PPID links every record it may read to one request (its text matches every record's
+    PDF, so the search from the request finds them all), grants in part citing an exempted record, issues a
+    download link, and an objection to it is decided by the Atasan PPID (who then reads the request); the Tim
+    Sekretariat, a handler of every request but not cleared for ``rahasia``, links what it may read to a second.
+    Their pages, JSON, letters, registers and figures must name a record only to those who may read it."""
+    ppid, atasan, desk = (w.accounts[r].actor for r in ("ppid", "atasan_ppid", "sekretariat"))
     form = {
         "applicant": {"name": "Pemohon Uji", "nik": "3404015208900002", "address": "Jl. Uji 1", "phone": "0812"},
-        "information": "Salinan notulen rapat",
+        "information": "Salinan laporan uji dan notulen rapat",
         "purpose": "Penelitian",
         "receipt_forms": ["softcopy"],
         "delivery_methods": ["email"],
         "channel": "loket",
     }
-    number = info_requests.register_desk(w.rt, ppid, form, []).number
-    info_requests.link_record(w.rt, ppid, number, {"record_id": rec.id})
-    info_requests.decide(w.rt, ppid, number, None, {"decision": "dikabulkan", "reasons": "Diberikan."})
-    objection = {"grounds": ["tidak_sesuai_permintaan"], "reasons": "Bukan notulen yang diminta.", "channel": "loket"}
-    filed = requests_objections.file_objection(w.rt, number, objection, actor=ppid)
-    decision = {"decision": "ditolak", "reasons": "Notulen yang diberikan sesuai permintaan."}
-    requests_objections.decide(w.rt, atasan, filed["number"], None, decision)
-    w.requests.append(number)
+    for actor in (ppid, desk):
+        number = info_requests.register_desk(w.rt, desk, form, []).number
+        for rec in list(w.records.values()):
+            with contextlib.suppress(NotFound, Conflict):  # not readable by the role (as if missing), or destroyed
+                info_requests.link_record(w.rt, actor, number, {"record_id": rec.id})
+        w.requests.append(number)
+    cited = next(r for r in w.records.values() if r.kind == "biasa_terbuka/kominfo/dikecualikan")
+    decision = {"decision": "dikabulkan_sebagian", "reasons": "Sebagian dikecualikan.", "exemption_record_id": cited.id}
+    info_requests.decide(w.rt, ppid, w.requests[0], None, decision)
+    info_requests.issue_delivery(w.rt, ppid, w.requests[0])
+    objection = {
+        "grounds": ["penolakan_pasal17"],
+        "reasons": "Bagian yang dihitamkan terlalu luas.",
+        "channel": "loket",
+    }
+    filed = requests_objections.file_objection(w.rt, w.requests[0], objection, actor=desk)
+    requests_objections.decide(w.rt, atasan, filed["number"], None, {"decision": "ditolak", "reasons": "Sesuai UU."})
     w.objections.append(filed["number"])
 
 
@@ -963,7 +978,13 @@ def comparable(url: str, answer: Answer) -> str:
         data = json.loads(body)
         data["hits"] = sorted(data.get("hits", []), key=lambda hit: hit["id"])
         body = json.dumps(data, sort_keys=True)
+    elif "/cari" in url and "sort=" not in url:  # the search pages: the result items as a set too
+        body = RESULT_LIST.sub(lambda m: m[1] + "".join(sorted(RESULT_ITEM.findall(m[2]))) + m[3], body)
     return normalise(f"{answer.status}\n{body}\n{answer.headers}")
+
+
+RESULT_LIST = re.compile(r'(<ol class="results"[^>]*>)(.*?)(</ol>)', re.S)
+RESULT_ITEM = re.compile(r'<li class="result">.*?</li>\s*(?=<li class="result">|$)', re.S)
 
 
 def diff_hint(before: str, after: str) -> str:
