@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -850,7 +851,28 @@ def search_for(rt: Runtime, actor: Actor, number: str, query: dict[str, Any] | N
     with rt.db.read() as session:
         req = _load_request(session, actor, number)
         text = " ".join(req.information.split())[:2000]
-    return search.internal_search(rt, actor, {"q": text, **(query or {})})
+    query = dict(query or {})
+    if " ".join(str(query.get("q") or "").split()) in {"", text}:
+        query["q"] = any_word_query(text)
+    return search.internal_search(rt, actor, query)
+
+
+def any_word_query(text: str) -> str:
+    """The request's text as a search that needs *any* of its content words, ranked by how many match.
+
+    A citizen describes what they want in a sentence ("laporan anggaran jaringan internet desa 2026 dan kontrak
+    menara") that often spans several records; the search box ANDs its words, so the sentence as typed found
+    nothing. Function words are left out (as OR clauses they would match everything); at most 32 words, the
+    longest first, as the query parser keeps of a pasted paragraph."""
+    from indexer.analysis import STOP_WORDS, normalize
+
+    words: dict[str, None] = {}
+    for raw in re.findall(r"[^\W_][\w./-]*", text):
+        word = raw.strip("./-")
+        if len(word) > 1 and normalize(word) not in STOP_WORDS and word.upper() not in {"OR", "ATAU"}:
+            words.setdefault(word, None)
+    kept = sorted(words, key=lambda w: -len(w))[:32]
+    return " OR ".join(w for w in words if w in kept)
 
 
 # ---- delivery --------------------------------------------------------------------------------------------------------
