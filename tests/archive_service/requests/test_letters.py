@@ -70,16 +70,20 @@ def test_the_extension_notice_names_the_reasons_and_the_new_due_date(rt, account
         produce(rt, accounts["atasan_ppid"].actor, "pemberitahuan-perpanjangan", {"number": registered.number}, "pdf")
 
 
-def test_a_staff_copy_of_the_answer_names_only_records_its_reader_may_read(rt, accounts, submit, make_record) -> None:
+def test_a_staff_copy_of_the_answer_names_only_records_its_reader_may_read(
+    rt, accounts, submit, make_record, exempted_record
+) -> None:
     from archive_service.services import requests
 
-    from .conftest import MONDAY
+    from .conftest import MONDAY, pdf_bytes, upload
 
     registered = submit()
     secret = make_record("dihimpun", security_class="rahasia", title="Notulen rapat zqxrahasia")
     ppid = accounts["ppid"].actor
-    requests.link_record(rt, ppid, registered.number, {"record_id": secret.id}, now=MONDAY)
-    decision = {"decision": "dikabulkan", "reasons": "Diberikan seluruhnya."}
+    redacted = [upload(rt, "dihitamkan.pdf", pdf_bytes("XXXX"))]  # a rahasia record goes out only redacted
+    requests.link_record(rt, ppid, registered.number, {"record_id": secret.id}, redacted, now=MONDAY)
+    requests.link_record(rt, ppid, registered.number, {"record_id": exempted_record.id}, now=MONDAY)
+    decision = {"decision": "dikabulkan_sebagian", "reasons": "Sebagian.", "exemption_record_id": exempted_record.id}
     requests.decide(rt, ppid, registered.number, None, decision, now=MONDAY + timedelta(days=1))
     assert "zqxrahasia" in text_of(rt, ppid, "surat-pemberitahuan-tertulis", registered.number)
     seen = text_of(rt, accounts["sekretariat"].actor, "surat-pemberitahuan-tertulis", registered.number)
