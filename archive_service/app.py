@@ -64,7 +64,7 @@ def create_app(
     app.extensions["arsip_api"] = api
     problems.register(app)
 
-    from .api import accounts, dip, index_admin, meta, monev, records, reports, retention, search, workflow
+    from .api import accounts, dip, index_admin, meta, monev, records, reports, requests, retention, search, workflow
 
     api.register_blueprint(records.blp)
     api.register_blueprint(accounts.blp)
@@ -75,6 +75,7 @@ def create_app(
     api.register_blueprint(retention.blp)
     api.register_blueprint(reports.blp)
     api.register_blueprint(monev.blp)
+    api.register_blueprint(requests.blp)
     app.register_blueprint(meta.bp)
     app.teardown_request(discard_request_uploads)
     from .web import init_web

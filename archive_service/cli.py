@@ -100,6 +100,8 @@ def demo(ctx: click.Context, corpus: Path | None) -> None:
     click.echo(f"Demo: {summary.users} pengguna/users, {summary.records} arsip/records baru ({summary.source})")
     click.echo(f"Login demo: admin / {DEMO_PASSWORD}  (juga/also: ppid, sekretariat, pendukung.kominfo, arsiparis)")
     click.echo(f"Token API demo / demo API token: {summary.token}")
+    if summary.tracking:
+        click.echo(f"{summary.requests} permohonan informasi/requests; lacak/track: {summary.tracking}")
 
 
 @main.command()

@@ -37,6 +37,7 @@ LABELS = {
     "notify": "langkah dibuka / steps opened",
     "digest": "ringkasan harian / daily digest",
     "retention": "retensi / retention",
+    "requests": "permohonan dan keberatan / requests and objections",
 }
 
 

@@ -108,6 +108,36 @@ def retention_due(ctx: click.Context, as_of: object, kind: str | None, unit: str
     )
 
 
+@retention.command("erase-due")
+@click.option("--as-of", type=click.DateTime(["%Y-%m-%d"]), default=None, help="Per tanggal / as of (YYYY-MM-DD)")
+@click.pass_context
+@handles_errors
+def retention_erase_due(ctx: click.Context, as_of: object) -> None:
+    """Data pemohon informasi yang jatuh tempo dihapus / Applicant data due for erasure (number and dates only).
+
+    Listing only: the approval and the erasure are decisions of named people (four eyes), made through the API
+    (``/api/v1/retention/request-erasures``) under their own accounts."""
+    from .services.requests_retention import due_erasures
+
+    when: date | None = as_of.date() if as_of is not None else None  # type: ignore[attr-defined]
+    rows = due_erasures(_runtime(ctx), SYSTEM, as_of=when)
+    if rows:
+        _table(
+            ("number", "closed", "erase from", "approved", "held"),
+            [
+                (
+                    d.number,
+                    d.closed_on,
+                    d.erase_from,
+                    d.approval["by"] if d.approval else "-",
+                    "; ".join(d.holds) or "-",
+                )
+                for d in rows
+            ],
+        )
+    click.echo(f"{len(rows)} permohonan jatuh tempo / requests due, {sum(1 for d in rows if d.holds)} ditahan / held")
+
+
 @retention.command("classify")
 @click.pass_context
 @handles_errors
@@ -123,10 +153,16 @@ def retention_classify(ctx: click.Context) -> None:
 @click.pass_context
 @handles_errors
 def retention_purge(ctx: click.Context) -> None:
-    """Selesaikan pemusnahan yang tertunda / Finish destructions whose bytes are not all deleted yet."""
+    """Selesaikan pemusnahan yang tertunda / Finish destructions whose bytes are not all deleted yet (records, and the
+    identity documents of erased applicants)."""
+    from .services import requests_retention
     from .services.destruction import purge_pending
 
-    report = purge_pending(_runtime(ctx))
+    rt = _runtime(ctx)
+    report = purge_pending(rt)
+    identities = requests_retention.purge_pending(rt)
+    report.deleted += identities.deleted
+    report.shared += identities.shared
     click.echo(
         f"{len(report.deleted)} blob dihapus / deleted, {len(report.shared)} dipakai arsip lain / shared, "
         f"{report.texts_deleted} teks / texts, {len(report.records)} arsip / records"

@@ -56,6 +56,16 @@ class Settings:
     # Numbering and the working-time calendar of the SOP workflow (docs/configuration.md).
     receipt_pattern: str = "TT/{year}/{month:02d}/{seq:04d}"
     control_card_pattern: str = "KK/{year}/{seq:04d}"
+    # Requests for information and objections (docs/requests.md): numbers gapless per year; no "/" (they are URL
+    # path segments); the public form's rate per client and minute, and the largest identity document accepted.
+    request_number_pattern: str = "PMH-{year}-{seq:04d}"
+    objection_number_pattern: str = "KBR-{year}-{seq:04d}"
+    request_rate_per_minute: int = 5
+    request_identity_max_size: int = 10 * 1024 * 1024
+    # The JRA class the request register is filed under: its total retention ends the applicants' personal data
+    # (services/requests_retention.py); the row whose jenis arsip contains the type, else the code's first row.
+    request_jra_class: str = "500.12.18.1"
+    request_jra_type: str = "Register permohonan"
     calendar_tz: str = "Asia/Jakarta"
     calendar_workdays: str = "1,2,3,4,5"
     calendar_hours: str = "08:00-16:00"
@@ -141,6 +151,8 @@ class Settings:
         Sla.parse(self.serta_merta_sla)  # ValueError with the bilingual message names the expected form
         if self.server_connection_limit < 16:
             raise ValueError(f"ARSIP_SERVER_CONNECTION_LIMIT must be at least 16, got {self.server_connection_limit}")
+        for name in ("request_number_pattern", "objection_number_pattern"):
+            _check_number_pattern(name, getattr(self, name))
         from .oai.protocol import check_admin_email, check_license_uri, check_repository_id
 
         check_repository_id(self.oai_repository_id)  # ValueError, bilingual, names the oai-identifier syntax
@@ -170,6 +182,16 @@ class Settings:
         return cls(**values)
 
 
+def _check_number_pattern(name: str, pattern: str) -> None:
+    """A request or objection number pattern must number (``{seq}``), carry the year and give a URL path segment."""
+    try:
+        sample = pattern.format(year=2026, month=1, day=1, seq=1)
+    except (KeyError, IndexError, ValueError) as exc:
+        raise ValueError(f"ARSIP_{name.upper()}: unknown field in {pattern!r} (use year, month, day, seq)") from exc
+    if "{seq" not in pattern or "{year" not in pattern or "/" in sample or "?" in sample or "#" in sample:
+        raise ValueError(f"ARSIP_{name.upper()} must contain {{seq}} and {{year}} and no '/', '?' or '#': {pattern!r}")
+
+
 def _parse(name: str, raw: str) -> Any:
     """Convert one environment string to the field's type, with a clear message on a bad value."""
     if name in {
@@ -194,6 +216,8 @@ def _parse(name: str, raw: str) -> Any:
         "server_connection_limit",
         "ocr_max_pages",
         "upload_max_seconds",
+        "request_rate_per_minute",
+        "request_identity_max_size",
     }:
         try:
             return int(raw)

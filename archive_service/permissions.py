@@ -69,6 +69,19 @@ ROLE_MATRIX: dict[str, frozenset[Role]] = {
     "report.retention": frozenset({Role.ADMIN, Role.ARSIPARIS, Role.PPID, Role.ATASAN_PPID, Role.PANITIA_PENILAI}),
     "monev.read": frozenset({Role.ADMIN, Role.PPID, Role.ATASAN_PPID, Role.SEKRETARIAT}),
     "notification.run": frozenset({Role.ADMIN}),
+    # Requests for information and objections (issue 18, docs/requests.md). The applicant's personal data is seen
+    # by the handlers only: the PPID and the Tim Sekretariat, and the Atasan PPID for a request under objection
+    # (the service checks that); admins and the other roles never see a request. Each move of the request table
+    # (workflow/requests_table.py) names its own roles too: the PPID signs every answer and the one extension.
+    "request.read": frozenset({Role.PPID, Role.SEKRETARIAT, Role.ATASAN_PPID}),
+    "request.register": frozenset({Role.PPID, Role.SEKRETARIAT}),
+    "request.handle": frozenset({Role.PPID, Role.SEKRETARIAT}),
+    "request.decide": frozenset({Role.PPID}),
+    "request.deliver": frozenset({Role.PPID, Role.SEKRETARIAT}),
+    "objection.read": frozenset({Role.PPID, Role.SEKRETARIAT, Role.ATASAN_PPID}),
+    "objection.register": frozenset({Role.PPID, Role.SEKRETARIAT}),
+    "objection.decide": frozenset({Role.ATASAN_PPID}),
+    "dispute.record": frozenset({Role.PPID, Role.ATASAN_PPID}),
 }
 
 # Which roles may see records of each security class (besides a pendukung of the owning unit, who always may).

@@ -353,3 +353,22 @@ class LifecycleSchema(BaseSchema):
 
     kinds = List(Nested(LifecycleKindSchema))
     reappraisal = Nested(ReappraisalRuleSchema)
+
+
+class ErasureDueSchema(BaseSchema):
+    """A request whose applicant data is due for erasure (docs/requests.md): number and dates, no personal data."""
+
+    number = String()
+    received_at = DateTime()
+    closed_on = Date()
+    erase_from = Date()
+    holds = List(String())
+    approval = Dict(allow_none=True)
+
+
+class ErasureDoneSchema(BaseSchema):
+    number = String()
+    erased_at = DateTime()
+    berita_acara = Dict()
+    identity_deleted = Boolean()
+    identity_kept_shared = Boolean()

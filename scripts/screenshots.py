@@ -25,10 +25,12 @@ from pathlib import Path
 from typing import Any
 
 from PIL import Image
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from archive_service.app import create_app
 from archive_service.config import Settings
+from archive_service.db import InformationRequest
 from archive_service.demo.loader import DEMO_PASSWORD, USERS, load_demo
 from archive_service.runtime import Runtime
 from archive_service.services import public
@@ -80,6 +82,14 @@ SHOTS: list[Shot] = [
     Shot("staf-monev-ponsel", "/staf/monev", role="ppid", size=PHONE),
     Shot("staf-arsip-ponsel", "/staf/arsip/{record}", role="ppid", size=PHONE),
     Shot("publik-dip-ponsel", "/dip", size=PHONE),
+    # requests for information and objections (issue 18), from the demo's four requests
+    Shot("publik-permohonan", "/permohonan"),
+    Shot("publik-permohonan-ponsel", "/permohonan", size=PHONE),
+    Shot("publik-lacak", "{tracking}"),
+    Shot("publik-lacak-ponsel", "{tracking}", size=PHONE),
+    Shot("staf-permohonan", "/staf/permohonan", role="sekretariat"),
+    Shot("staf-permohonan-rinci", "/staf/permohonan/{extended}", role="ppid"),
+    Shot("staf-keberatan", "/staf/keberatan", role="atasan_ppid"),
 ]
 
 
@@ -101,7 +111,14 @@ def demo_server(data_dir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
     latest = public.latest(rt, limit=50)
     if not latest:
         raise SystemExit("the demo data published no record")
-    values = {"record": latest[-1].id}  # the first one published
+    if not summary.tracking:
+        raise SystemExit("the demo data made no request for information")
+    tracking = summary.tracking.split("://", 1)[-1].split("/", 1)[1]
+    values = {  # the first record published; the granted request's tracking page; the extended request
+        "record": latest[-1].id,
+        "tracking": "/" + tracking,
+        "extended": _request_in(rt, "diperpanjang"),
+    }
     server = make_server("127.0.0.1", 0, create_app(runtime=rt), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -112,6 +129,17 @@ def demo_server(data_dir: Path) -> Iterator[tuple[str, dict[str, Any]]]:
         server.server_close()
         thread.join(timeout=5)
         rt.close()
+
+
+def _request_in(rt: Runtime, state: str) -> str:
+    """The number of the first demo request in ``state``."""
+    with rt.db.read() as session:
+        number = session.execute(
+            select(InformationRequest.number).where(InformationRequest.state == state).limit(1)
+        ).scalar_one_or_none()
+    if number is None:
+        raise SystemExit(f"the demo data has no request in the state {state!r}")
+    return number
 
 
 def sign_in(page: Any, base: str, role: str) -> None:

@@ -65,6 +65,13 @@ QUERY_PARAMETERS = [
         "schema": {"type": "integer", "minimum": 1},
         "description": "A fixed DIP version (default: the latest).",
     },
+    {
+        "in": "query",
+        "name": "number",
+        "schema": {"type": "string", "maxLength": 64},
+        "description": "A request's number (``PMH-2026-0001``) or an objection's (``KBR-2026-0001``), for the "
+        "request letters; only the request's handlers get them (another request is a 404).",
+    },
 ]
 """Every report parameter (``registry.PARAMS``); a report refuses (422) one it does not take (its ``needs`` and
 ``optional`` in the list say which)."""

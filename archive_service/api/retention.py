@@ -30,6 +30,8 @@ from schemas.retention import (
     DueQuerySchema,
     DueRecordSchema,
     DueRowSchema,
+    ErasureDoneSchema,
+    ErasureDueSchema,
     ExecutionSchema,
     HoldCreateSchema,
     HoldSchema,
@@ -47,7 +49,7 @@ from schemas.validators import OneOf
 
 from ..downloads import file_response
 from ..errors import ValidationFailed
-from ..services import disposition, holds, jra, retention, retention_due
+from ..services import disposition, holds, jra, requests_retention, retention, retention_due
 from ..services.auth import validation_failed
 from .openapi import ETAG_HEADER
 from .records import IF_MATCH, IF_MATCH_OPTIONAL, RECORD_HEADERS, _if_match, _with_etag, optional_if_match
@@ -289,6 +291,36 @@ class DueRecords(MethodView):
 
 
 # ---- disposition batches -------------------------------------------------------------------------------------------
+@blp.route("/request-erasures")
+class RequestErasures(MethodView):
+    @endpoint_action("retention.due")
+    @blp.arguments(DueQuerySchema, location="query")
+    @blp.response(200, ErasureDueSchema(many=True))
+    def get(self, query: dict[str, Any]) -> Any:
+        """Data pemohon yang jatuh tempo dihapus / Applicant data due for erasure (number and dates only)."""
+        return requests_retention.due_erasures(runtime(), current_actor(), as_of=query.get("as_of"))
+
+
+@blp.route("/request-erasures/<number>/approval")
+class RequestErasureApproval(MethodView):
+    @endpoint_action("disposition.approve")
+    @blp.arguments(ApprovalSchema)
+    @blp.response(200, ErasureDueSchema)
+    def post(self, data: dict[str, Any], number: str) -> Any:
+        """Catat surat persetujuan penghapusan data pemohon / Record the approval to erase the applicant data."""
+        return requests_retention.approve_erasure(runtime(), current_actor(), number, _json())
+
+
+@blp.route("/request-erasures/<number>/execution")
+class RequestErasureExecution(MethodView):
+    @endpoint_action("disposition.execute")
+    @blp.arguments(ExecutionSchema)
+    @blp.response(200, ErasureDoneSchema)
+    def post(self, data: dict[str, Any], number: str) -> Any:
+        """Hapus data pemohon dengan berita acara / Erase the applicant data, with the berita acara."""
+        return requests_retention.erase(runtime(), current_actor(), number, _json())
+
+
 @blp.route("/batches")
 class Batches(MethodView):
     @endpoint_action("disposition.read")

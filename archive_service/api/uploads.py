@@ -111,6 +111,18 @@ def collect_uploads(field: str = "files") -> list[Upload]:
     return uploads
 
 
+def given_uploads(field: str) -> list[Upload]:
+    """The uploads of an optional file input of an HTML form: a browser sends an empty part without a file name
+    when nothing was chosen, which means "no file" (its staged temp file is discarded), not an error."""
+    kept = []
+    for upload in collect_uploads(field):
+        if not upload.filename and upload.staged.size == 0:
+            upload.staged.discard()
+        else:
+            kept.append(upload)
+    return kept
+
+
 def discard_request_uploads(_exc: BaseException | None = None) -> None:
     """Teardown: remove whatever temp files this request staged and nobody consumed."""
     for writer in g.pop("upload_writers", []):

@@ -23,6 +23,15 @@ from .models import (
     User,
     WorkUnit,
 )
+from .request_models import (
+    InformationObjection,
+    InformationRequest,
+    KiDispute,
+    RequestApplicant,
+    RequestCardLine,
+    RequestDeliveryToken,
+    RequestRecordLink,
+)
 from .retention_models import (
     DispositionBatch,
     DispositionItem,
@@ -48,8 +57,11 @@ __all__ = [
     "DispositionBatch",
     "DispositionItem",
     "Extraction",
+    "InformationObjection",
+    "InformationRequest",
     "JraClass",
     "JraSchedule",
+    "KiDispute",
     "LegalHold",
     "LegalHoldItem",
     "Notification",
@@ -59,6 +71,10 @@ __all__ = [
     "Receipt",
     "Record",
     "RecordFile",
+    "RequestApplicant",
+    "RequestCardLine",
+    "RequestDeliveryToken",
+    "RequestRecordLink",
     "SavedSearch",
     "User",
     "WorkUnit",

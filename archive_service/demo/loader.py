@@ -27,6 +27,7 @@ from ..services.uploads import Upload
 from ..storage import stage_stream
 from ..workflow.table import MAIN_LINE
 from .pdfgen import make_pdf
+from .requests_demo import load_demo_requests
 
 JRA_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "jra_sample.csv"
 
@@ -139,6 +140,8 @@ class DemoSummary:
     records: int
     token: str
     source: str
+    requests: int = 0
+    tracking: str | None = None  # a demo request's tracking URL (path with its secret), on first load only
 
 
 def find_corpus(start: Path | None = None) -> Path | None:
@@ -182,8 +185,16 @@ def load_demo(rt: Runtime, corpus: Path | None = None) -> DemoSummary:
     if not have_records:
         count = _load_records(rt, corpus)
     indexing.drain(rt, timeout=600)  # extract and index now, so search works as soon as the server starts
+    made = load_demo_requests(rt)  # after the records: one request is answered from a published record
     token = auth.create_token(rt, SYSTEM, "admin", "demo", expires_days=30)
-    return DemoSummary(users=len(USERS), records=count, token=token, source=str(corpus) if corpus else "generated PDFs")
+    return DemoSummary(
+        users=len(USERS),
+        records=count,
+        token=token,
+        source=str(corpus) if corpus else "generated PDFs",
+        requests=len(made),
+        tracking=made[2].tracking_url if made else None,  # the granted one: letters and a download link
+    )
 
 
 def _create(rt: Runtime, title: str | None, code: str, unit: str, filename: str, stream: io.BufferedIOBase) -> Record:

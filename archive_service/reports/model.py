@@ -115,6 +115,10 @@ class Document:
     appendix_title: str | None = None  # e.g. "Lampiran Berita Acara Penyerahan Arsip Statis Nomor BA-..."
     landscape: bool = False  # wide tables (DIP, daftar arsip) print on landscape A4
     filename: str = "laporan"  # file name stem of the download, without extension
+    # A long list (a register) whose rows stream to XLSX/CSV may be too long to lay out as a PDF: when
+    # ``row_count`` is over ``pdf_max_rows`` the PDF is refused (422) before anything is rendered.
+    row_count: int | None = None
+    pdf_max_rows: int | None = None
 
     def tables(self) -> list[Table]:
         """Every table, the appendix's included (XLSX sheets and CSV blocks follow this order)."""

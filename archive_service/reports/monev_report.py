@@ -12,13 +12,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from schemas.enums import Role
+from schemas.requests import ObjectionGround
 
 from ..runtime import Runtime
 from ..services import monev
 from ..services.actor import Actor
+from ..services.request_figures import RequestFigures
+from ..workflow.requests_table import GROUND_LABELS
 from . import charts
 from .model import Chart, Column, Document, Paragraph, Section, Table
 from .registry import ReportParams, report
+from .request_registers import OBJECTION_STATE_LABELS, OUTCOME_LABELS, STATE_LABELS, ground_text
 from .signers import office_signature
 from .sop_periodic import (
     ATASAN,
@@ -177,6 +181,8 @@ def _sections(rt: Runtime, fig: monev.Figures, missing: list, dip_version: int |
                 sheet="Retensi",
             )
         )
+    if fig.requests is not None:
+        sections += request_sections(fig.requests)
     against = f"DIP versi {dip_version}" if dip_version else "DIP (belum ada versi yang ditetapkan)"
     sections.append(
         Table(
@@ -202,6 +208,76 @@ def _sections(rt: Runtime, fig: monev.Figures, missing: list, dip_version: int |
         )
     )
     return sections
+
+
+def request_sections(req: RequestFigures) -> list[Section]:
+    """D. The information service (issue 18): the figures the Komisi Informasi's e-monev asks for, aggregates only."""
+    average = "-" if req.days_average is None else f"{req.days_average:.1f}".replace(".", ",")
+    summary: list[tuple[str, object]] = [
+        ("Permohonan diterima dalam periode", req.received),
+        ("Dijawab (pemberitahuan tertulis)", req.answered),
+        ("Belum dijawab", req.open),
+        ("Dijawab tepat waktu", req.on_time),
+        ("Dijawab terlambat", req.late),
+        ("Belum dijawab dan lewat batas waktu", req.open_overdue),
+        ("Diperpanjang (Pasal 22 ayat 8)", req.extended),
+        ("Rata-rata waktu menjawab (hari kerja)", average),
+        ("Waktu menjawab terlama (hari kerja)", "-" if req.days_longest is None else req.days_longest),
+        ("Keberatan diajukan dalam periode", req.objections),
+        ("Sengketa ke Komisi Informasi dalam periode", req.disputes),
+    ]
+    return [
+        Paragraph("D. Layanan permohonan informasi publik", heading=True),
+        Table(
+            [Column("key", "Uraian", width="wide"), Column("value", "Jumlah", numeric=True)],
+            summary,
+            title="Ringkasan layanan permohonan (permohonan yang diterima dalam periode)",
+            sheet="Permohonan",
+        ),
+        count_table(
+            "Keputusan",
+            [(STATE_LABELS[d], n) for d, n in req.by_decision],
+            "Permohonan menurut keputusan",
+            "Keputusan",
+        ),
+        Table(
+            [
+                Column("ground", "Alasan pengecualian", width="wide"),
+                Column("refused", "Ditolak", numeric=True),
+                Column("partly", "Dikabulkan sebagian", numeric=True),
+            ],
+            [(ground_text(g), refused, partly) for g, refused, partly in req.by_ground],
+            title="Penolakan dan pengabulan sebagian menurut alasan Pasal 17",
+            totals=("Jumlah", sum(r for _g, r, _p in req.by_ground), sum(p for _g, _r, p in req.by_ground)),
+            sheet="Pasal 17",
+        ),
+        count_table(
+            "Putusan Atasan PPID",
+            [(OBJECTION_STATE_LABELS[s], n) for s, n in req.objections_by_state],
+            "Keberatan menurut putusan",
+            "Keberatan",
+        ),
+        Table(
+            [Column("ground", "Alasan keberatan (Pasal 35)", width="wide"), Column("count", "Jumlah", numeric=True)],
+            [(GROUND_LABELS[ObjectionGround(g)][0], n) for g, n in req.objections_by_ground],
+            title="Keberatan menurut alasan (satu keberatan dapat memuat beberapa alasan)",
+            sheet="Alasan keberatan",
+        ),
+        count_table(
+            "Hasil", [(OUTCOME_LABELS[o], n) for o, n in req.disputes_by_outcome], "Sengketa menurut hasil", "Sengketa"
+        ),
+        Table(
+            [
+                Column("record_no", "Nomor arsip"),
+                Column("title", "Judul", width="wide"),
+                Column("requests", "Permohonan", numeric=True),
+                Column("not_in_dip", "Belum di DIP", numeric=True),
+            ],
+            [(i.record_no, i.title, i.requests, i.not_in_dip) for i in req.most_asked],
+            title="Informasi yang paling banyak diminta",
+            sheet="Paling diminta",
+        ),
+    ]
 
 
 @report(

@@ -22,9 +22,9 @@ from .model import Document
 from .period import Period, parse_period
 
 FORMATS = ("pdf", "xlsx", "csv")
-PARAMS = ("period", "unit", "record_ids", "batch_id", "version_no")
+PARAMS = ("period", "unit", "record_ids", "batch_id", "version_no", "number")
 # Modules holding @report builders; imported by load_all().
-BUILDER_MODULES = ("sop_records", "sop_periodic", "retention_docs", "monev_report")
+BUILDER_MODULES = ("sop_records", "sop_periodic", "retention_docs", "monev_report", "request_letters")
 
 
 @dataclass(frozen=True)
@@ -36,6 +36,7 @@ class ReportParams:
     record_ids: tuple[int, ...] = ()
     batch_id: int | None = None
     version_no: int | None = None  # DIP version; None = the latest fixed one
+    number: str | None = None  # a request's or an objection's number (the letters of issue 18)
     today: date | None = None  # the office's today, for "as of" figures; None = WorkCalendar.today()
 
 
@@ -172,3 +173,7 @@ def build(
     if fmt is not None:
         check_format(spec, fmt)
     return spec, spec.build(rt, actor, params)
+
+
+# Issue 18, the registers of the information service (buku register permohonan, register keberatan).
+BUILDER_MODULES += ("request_registers",)

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from ..config import Settings
+from ..errors import ValidationFailed
 from .model import Document
 from .registry import ReportSpec, build
 
@@ -33,6 +34,8 @@ def render(document: Document, fmt: str, settings: Settings, out: BinaryIO) -> N
     if fmt == "pdf":
         from .render_pdf import render_pdf
 
+        check_pdf_size(document)
+
         render_pdf(document, settings, out)
     elif fmt == "xlsx":
         from .render_tabular import render_xlsx
@@ -44,6 +47,18 @@ def render(document: Document, fmt: str, settings: Settings, out: BinaryIO) -> N
         render_csv(document, out)
     else:
         raise ValueError(f"unknown report format {fmt!r}")
+
+
+def check_pdf_size(document: Document) -> None:
+    """Refuse a PDF of more rows than the document allows (WeasyPrint lays out every row in memory)."""
+    limit, rows = document.pdf_max_rows, document.row_count
+    if limit is not None and rows is not None and rows > limit:
+        raise ValidationFailed(
+            f"{rows} baris terlalu banyak untuk PDF (paling banyak {limit}); pilih periode yang lebih pendek atau "
+            "unduh XLSX/CSV.",
+            f"{rows} rows are too many for a PDF (at most {limit}); choose a shorter period or download XLSX/CSV.",
+            {"format": ["too_many_rows_for_pdf"]},
+        )
 
 
 def render_to_file(document: Document, fmt: str, settings: Settings, path: Path) -> Path:

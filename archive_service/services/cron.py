@@ -53,7 +53,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-JOBS = ("exemptions", "notify", "digest", "retention")  # the order of ``all``: expiry first opens PPID steps
+# the order of ``all``: expiry first opens PPID steps; "requests": requests for information and objections (issue 18)
+JOBS = ("exemptions", "notify", "digest", "retention", "requests")
 MAX_ATTEMPTS = 5
 CLAIM_TTL = timedelta(minutes=10)
 INSERT_CHUNK = 500
@@ -138,6 +139,10 @@ def _compose(rt: Runtime, job: str, now: datetime, today: date) -> list[notifica
         return notifications.digests(rt, now)
     if job == "exemptions":
         return notifications.exemption_reminders(rt, today)
+    if job == "requests":
+        from . import requests_notify
+
+        return requests_notify.compose(rt, now)
     return notifications.retention_reminders(rt, today)
 
 

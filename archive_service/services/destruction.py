@@ -10,8 +10,9 @@ What is deleted, per file of a destroyed record:
 * the extracted text (its derived blob and the ``extractions`` row), which is the content in another form;
 * the record's documents in both search indexes.
 
-Blobs are content-addressed: if another record that is *not* destroyed holds the same bytes, those bytes are that
-record's too and are kept; the item's outcome says so, and the berita acara lists it. The ``blobs`` row stays
+Blobs are content-addressed: if another record that is *not* destroyed holds the same bytes, or a request still
+needs them (an identity document not erased yet, a redacted copy; ``blob_references``), those bytes are that
+holder's too and are kept; the item's outcome says so, and the berita acara lists it. The ``blobs`` row stays
 with ``destroyed_at`` set (the tombstone's files keep name, size and SHA-256), and fixity checks skip it.
 """
 
@@ -19,15 +20,14 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from typing import Any
 
 from sqlalchemy import and_, delete, exists, select, update
-from sqlalchemy.orm import aliased
 
 from ..db import Blob, DispositionBatch, DispositionItem, Extraction, Record, RecordFile
 from ..db.types import utcnow
 from ..runtime import Runtime
 from . import indexing
+from .blob_references import held_elsewhere, is_referenced
 from .uploads import lock_blob
 
 log = logging.getLogger(__name__)
@@ -41,17 +41,12 @@ class PurgeReport:
     records: list[int] = field(default_factory=list)
 
 
-def _held_by_living(sha: Any) -> Any:
-    """SQL: some record that is not destroyed still has a file with these bytes (``sha``: a value or a column)."""
-    living = aliased(RecordFile)
-    return exists().where(and_(living.blob_sha256 == sha, living.record_id == Record.id, Record.destroyed_at.is_(None)))
-
-
 def purge_blob(rt: Runtime, sha: str, report: PurgeReport) -> None:
-    """Delete one blob of destroyed records (and its extracted text) unless a living record shares it."""
+    """Delete one blob (and its extracted text) whose holder is gone, unless another holder still needs the bytes
+    (``blob_references``): used for destroyed records' files and erased applicants' identity documents."""
     with rt.db.write() as session:
         lock_blob(session, sha)
-        if session.execute(select(_held_by_living(sha))).scalar():
+        if is_referenced(session, sha):
             report.shared.append(sha)
             return
         text_sha = session.execute(
@@ -150,7 +145,7 @@ def purge_pending(rt: Runtime) -> PurgeReport:
                             RecordFile.record_id == DispositionItem.record_id,
                             Blob.sha256 == RecordFile.blob_sha256,
                             Blob.destroyed_at.is_(None),
-                            ~_held_by_living(Blob.sha256),  # shared bytes stay, and are not "pending"
+                            ~held_elsewhere(Blob.sha256),  # shared bytes stay, and are not "pending"
                         )
                     )
                 )

@@ -36,6 +36,8 @@ from ..workflow.table import STEPS
 from .access import visibility_filter
 from .actor import Actor
 from .auth import authorize
+from .request_figures import RequestFigures
+from .request_figures import figures as request_figures
 from .retention_due import DueRow, due_summary
 
 UNSET = "belum_ditetapkan"  # no KIP category determined yet
@@ -157,6 +159,7 @@ class Figures:
     exemption_days: int
     retention_due: list[DueRow] | None = None  # None: the role may not see due lists (retention.due)
     sla_total: SlaRow | None = None
+    requests: RequestFigures | None = None  # the information service's figures (issue 18), aggregates only
 
     def unit_label(self, code: str) -> str:
         """``Bappeda (bappeda)``: two units may share a name, their codes differ."""
@@ -546,4 +549,5 @@ def figures(
         exemption_days=days,
         retention_due=due,
         sla_total=total,
+        requests=request_figures(rt, actor, *bounds(rt, period), unit=unit, now=now),
     )

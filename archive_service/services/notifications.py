@@ -57,7 +57,7 @@ class Draft:
 
     kind: str
     dedupe_key: str
-    user_id: int
+    user_id: int | None  # None: someone without an account (an applicant, services/requests_notify.py)
     recipient: str
     subject: str
     body: str

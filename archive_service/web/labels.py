@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from schemas import enums
 
+from ..workflow.requests_table import GROUND_LABELS
 from . import i18n
 
 # The controlled terms a page may print, by the name templates use (``enum_text('kip_category', value)``).
@@ -38,6 +39,8 @@ ENUM_LABELS: dict[str, dict[Any, tuple[str, str]]] = {
     "publication_state": enums.PUBLICATION_STATE_LABELS,
     "security_class": enums.SECURITY_CLASS_LABELS,
     "available_form": enums.AVAILABLE_FORM_LABELS,
+    "exemption_ground": enums.EXEMPTION_GROUND_LABELS,  # Pasal 17 huruf a-j (the monev's and the register's refusals)
+    "objection_ground": GROUND_LABELS,  # Pasal 35(1) a-g
 }
 
 # The primary classes (*klasifikasi pokok*) of the classification scheme (Permendagri 83/2022, DOMAIN.md §4.2):

@@ -264,3 +264,7 @@ def not_found(error: Any) -> Any:
 
         return from_http_exception(error)
     return render_template("public/error.html", code=404, message=_("Halaman tidak ditemukan.")), 404
+
+
+# The request form, the tracking page and the public register register themselves on ``bp`` (issue 18).
+from . import public_register, public_requests  # noqa: E402, F401

@@ -70,6 +70,8 @@ NEAR_SLOP = 3
 TITLE_SLOP = 8
 OPTIONAL_BOOST = 0.2
 IDENTITY_BOOST = 20.0
+TIE_SLACK = 16  # hits fetched past the page to see whether the page's last score is tied with the next ones
+TIE_WINDOW = 10_000  # the most hits a relevance page fetches to order ties by id
 KIND_SCORE = 100.0  # a fixed score, not a boost: the regulations of a type a person named come first
 TYPO_BOOST = 0.4
 TYPO_RARE = 5  # a word fewer visible records hold than this may be a typo: its neighbours are searched too
@@ -394,10 +396,13 @@ class TantivyIndex(SearchIndex):
         # Facets need a second pass over every match; tantivy releases the GIL, so it runs beside the top-k search
         # and the snippets instead of after them.
         facets_job = _FACET_POOL.submit(self._facets, searcher, query) if request.facets else None
-        result = searcher.search(query, **kwargs)
-        pairs = result.hits[:limit]
+        if request.sort is Sort.RELEVANCE:
+            result, pairs, ids = self._by_score_then_id(searcher, query, limit, kwargs["offset"])
+        else:
+            result = searcher.search(query, **kwargs)
+            pairs = result.hits[:limit]
+            ids = searcher.fast_field_values("id", [a for _, a in pairs]) if pairs else []
         addrs = [a for _, a in pairs]
-        ids = searcher.fast_field_values("id", addrs) if addrs else []
         versions = searcher.fast_field_values("version", addrs) if addrs else []
         highlighter = Highlighter.for_query(parsed) if request.highlight else None
         hits: list[SearchHit] = []
@@ -411,6 +416,26 @@ class TantivyIndex(SearchIndex):
             hits.append(hit)
         facets = facets_job.result() if facets_job is not None else {}
         return SearchResult(total=int(result.count or 0), hits=hits, facets=facets)
+
+    @staticmethod
+    def _by_score_then_id(
+        searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset: int
+    ) -> tuple[Any, list[tuple[float, Any]], list[int]]:
+        """The page of a relevance search in a total order, score descending then id ascending, as the
+        Elasticsearch backend sorts. Tantivy breaks ties by the document's address, which changes when segments
+        merge or records the caller cannot see are indexed: equal-scored hits then moved between pages, and the
+        move told that hidden records exist. So the window is widened until it holds every hit tied with the
+        page's last one (at most ``TIE_WINDOW`` hits; beyond that, ties keep the engine's order), and sorted."""
+        want = offset + max(limit, 1)
+        fetch = want + TIE_SLACK
+        result = searcher.search(query, limit=fetch, count=True)  # the count once; wider windows skip it
+        hits = result.hits
+        while len(hits) == fetch and fetch < TIE_WINDOW and hits[-1][0] >= hits[want - 1][0]:
+            fetch = min(fetch * 4, TIE_WINDOW)
+            hits = searcher.search(query, limit=fetch, count=False).hits
+        ids = searcher.fast_field_values("id", [a for _, a in hits]) if hits else []
+        order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], ids[i]))[offset : offset + limit]
+        return result, [hits[i] for i in order], [ids[i] for i in order]
 
     def _facets(self, searcher: tantivy.Searcher, query: tantivy.Query) -> dict[str, list[FacetValue]]:
         aggs = {name: {"terms": {"field": name, "size": 200}} for name in FACETS}

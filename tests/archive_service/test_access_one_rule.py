@@ -29,11 +29,19 @@ RULE = {
 }
 REASONS: dict[str, str] = {
     "demo/loader.py:load_demo": "the demo loader runs as the system on an empty archive",
+    "demo/requests_demo.py:load_demo_requests": "the demo loader picks a published record to answer a demo request",
+    "services/request_figures.py:figures": "counts requests refused per Pasal 17 ground of the cited determination "
+    "(the request-level figure of the KI e-monev); names no record; the most-asked list applies visibility_filter",
+    "services/requests_retention.py:_blank_notifications": "erasure blanks applicants' addresses; returns nothing",
+    "services/requests_retention.py:_holds": "whether a linked record is under a legal hold blocks an erasure; "
+    "the answer is a fixed sentence naming no record or hold",
     "oai/repository.py:get_item": "OAI rows are served only when is_public(record) holds (public rule, in Python)",
     "oai/repository.py:list_page": "filters by _filters(), which applies public_condition to every page",
     "oai/identity.py:rename": "copies OAI item ids and datestamps to the retired identifier; reads no record content",
     "reports/retention_docs.py:__init__": "JRA periods of the lines disposition.get_batch left readable",
     "services/holds.py:_record_ids": "raw membership, filtered by visible_ids in its only caller _visible_holds",
+    "reports/request_letters.py:answer_document": "the written answer names the records the PPID linked to the "
+    "request and decided on (linking requires reading them); the letter goes to that request's handlers and applicant",
     "reports/sop_records.py:build_receipt": "reads receipts of a record loaded through load_visible by the caller",
     "reports/sop_records.py:build_control_card": "reads the card of a record loaded through load_visible first",
     "services/audit.py:_iter_events": "the chain verifier reads every event to check hashes; it returns no content",
@@ -57,6 +65,10 @@ REASONS: dict[str, str] = {
     "services/indexing.py:retry_extractions": "admin maintenance of the extraction queue (hashes only)",
     "services/records.py:_assign_record_numbers": "numbering new records inside their creating transaction",
     "services/records.py:list_records": "filters by _filters(actor), whose first condition is visibility_filter",
+    "services/requests.py:_delivery_files": "the applicant's delivery link: only files of the records the handler "
+    "linked to the granted request (linking went through load_visible), redacted copies where part is exempted",
+    "services/requests.py:effect_dip_feedback": "compares the ids of the request's own links with the latest DIP; "
+    "reads no record content",
     "services/retention.py:classify_unassigned": "a system job assigning JRA classes",
     "services/search.py:_approved": "reads snapshots of hits already re-checked against public_condition",
     "services/search.py:_lagging_hidden": "receives the caller's condition as an argument (allowed)",

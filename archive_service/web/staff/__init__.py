@@ -93,4 +93,20 @@ def _staff_globals() -> dict[str, Any]:
 
 
 # The views register themselves on ``bp``.
-from . import admin, auth, dip, home, intake, monev, record_edit, records, reports, retention, search  # noqa: E402, F401
+from . import (  # noqa: E402, F401
+    admin,
+    auth,
+    dip,
+    home,
+    intake,
+    monev,
+    objections,
+    record_edit,
+    records,
+    reports,
+    requests,
+    requests_desk,
+    retention,
+    retention_erasure,
+    search,
+)

@@ -14,6 +14,7 @@ Media, quantity (*jumlah*) and its unit left empty are filled from the files' co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, jsonify, redirect, request, url_for
@@ -224,11 +225,17 @@ def classification_codes() -> Response | tuple[Response, int]:
     return response
 
 
+# Other staff forms with a file input (the request pages, issue 18) answer with their own page: endpoint → page.
+TOO_LARGE_PAGES: dict[str, Callable[[str], tuple[str, int]]] = {}
+
+
 def _too_large() -> tuple[str, int] | Response:
     """A file over the size limit stops the upload while it is read: answer with the form again (413)."""
     message = _("Kiriman melebihi batas ukuran; tidak ada yang disimpan.")
     if current_staff() is None:
         return Response(message, 413, mimetype="text/plain")
+    if request.endpoint in TOO_LARGE_PAGES:
+        return TOO_LARGE_PAGES[request.endpoint](message)
     if request.endpoint == "staff.add_files" and request.view_args:
         record_id = request.view_args["record_id"]
         return record_page(record_id, 413, error=message, failed_action="tambah_berkas", errors={"files": [message]})

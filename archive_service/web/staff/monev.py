@@ -19,10 +19,28 @@ from ...errors import ArsipError, ValidationFailed
 from ...reports.monev_report import chart_set
 from ...reports.period import parse_period, semester_of
 from ...services import auth, monev
+from .. import labels
 from . import actor, bp, login_required, rt
 from .messages import error_text
 from .search import page, problem_page
 
+# The information service's words on the dashboard (monev_requests.html), in the page language.
+REQUEST_WORDS = {
+    "objection_ground_text": lambda g: labels.enum_text("objection_ground", g),
+    "objection_state_text": lambda s: {
+        "diajukan": _("Belum diputus"),
+        "dikabulkan": _("Keberatan diterima"),
+        "ditolak": _("Keberatan ditolak"),
+    }.get(s, s),
+    "outcome_text": lambda o: {
+        "berjalan": _("Sedang berjalan"),
+        "mediasi_berhasil": _("Mediasi berhasil"),
+        "putusan_dikabulkan": _("Putusan: permohonan dikabulkan"),
+        "putusan_ditolak": _("Putusan: permohonan ditolak"),
+        "dicabut": _("Dicabut"),
+        "tidak_diterima": _("Tidak diterima"),
+    }.get(o, o),
+}
 REPORTS = ("laporan-monev", "laporan-pengelolaan", "laporan-bulanan", "laporan-klasifikasi", "laporan-pengumpulan")
 
 
@@ -93,4 +111,5 @@ def monev_index() -> tuple[str, int]:
         category_text=lambda c: _t(monev.CATEGORY_LABELS[c]),
         month_label=monev.month_label,
         local=lambda moment: moment.astimezone(rt().calendar.tz) if moment else None,
+        **REQUEST_WORDS,
     )

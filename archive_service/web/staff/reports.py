@@ -28,6 +28,7 @@ GROUPS = (
     ("dip", _l("Daftar Informasi Publik")),
     ("retensi", _l("Retensi dan penyusutan arsip")),
     ("monev", _l("Monitoring dan evaluasi")),
+    ("permohonan", _l("Permohonan informasi dan keberatan")),
 )
 
 
@@ -53,7 +54,13 @@ def _field_messages(exc: ArsipError) -> dict[str, list[str]]:
 
 
 def group_of(spec: ReportSpec) -> str:
-    """Which heading a report sits under; by permission first, so a new report lands somewhere sensible."""
+    """Which heading a report sits under; by permission first, so a new report lands somewhere sensible.
+
+    The request letters (issue 18) belong to one request and are linked from its page; they stay listed here under
+    their own heading, with the number field, for a handler who has the number at hand (the registry checks that
+    the reader handles that request, as on the page)."""
+    if spec.permission.split(".")[0] in {"request", "objection", "dispute"}:
+        return "permohonan"
     if spec.permission == "report.retention" or "retensi" in spec.sop_steps:
         return "retensi"
     if spec.permission == "report.dip" or spec.name.startswith("dip"):

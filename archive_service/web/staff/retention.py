@@ -11,6 +11,7 @@ and codes only, "uraian tidak ditampilkan"), a hold that covers no record the us
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, redirect, request, url_for
@@ -231,13 +232,40 @@ def _batch_page(batch_id: int, status: int = 200, **extra: Any) -> tuple[str, in
         active_items=[i for i in batch.items if not i.excluded],
         redacted=batch.redacted_count,
         opinions=[str(o) for o in PanelOpinion],
-        today=rt().calendar.today().isoformat(),
-        signatory_rows=SIGNATORY_ROWS,
-        witness_rows=WITNESS_ROWS,
-        form=extra.pop("form", MultiDict()),
-        failed=extra.pop("failed", None),
-        **extra,
+        **stage_context(extra),
     )
+
+
+def stage_context(extra: dict[str, Any]) -> dict[str, Any]:
+    """What a page with stage forms (approval letter, berita acara) renders them with: today, the people rows,
+    the form sent and which one failed (``run_stage``), and the rest of ``extra``."""
+    return {
+        "today": rt().calendar.today().isoformat(),
+        "signatory_rows": SIGNATORY_ROWS,
+        "witness_rows": WITNESS_ROWS,
+        "form": extra.pop("form", MultiDict()),
+        "failed": extra.pop("failed", None),
+        **extra,
+    }
+
+
+def run_stage(
+    name: str, call: Callable[[], Any], render: Callable[..., tuple[str, int]], done: str, target: str
+) -> BaseResponse | tuple[str, int]:
+    """Run one stage (``call``); a refusal re-renders the page (``render(status, **context)``) with the service's
+    message beside the form sent and its input kept; success flashes ``done`` and goes to ``target``."""
+    try:
+        call()
+    except ArsipError as exc:
+        return render(
+            exc.status,
+            failed=name,
+            stage_error=error_text(exc),
+            stage_errors=field_errors(exc),
+            form=request.form,
+        )
+    flash(done)
+    return redirect(target)
 
 
 @bp.get("/retensi/berkas/<int:batch_id>")
@@ -248,19 +276,8 @@ def retention_batch(batch_id: int) -> tuple[str, int]:
 
 def _stage(batch_id: int, name: str, call: Any, done: str) -> BaseResponse | tuple[str, int]:
     """Run one stage of a batch; a refusal re-renders the batch page with the message beside the form sent."""
-    try:
-        call()
-    except ArsipError as exc:
-        return _batch_page(
-            batch_id,
-            exc.status,
-            failed=name,
-            stage_error=error_text(exc),
-            stage_errors=field_errors(exc),
-            form=request.form,
-        )
-    flash(done)
-    return redirect(url_for("staff.retention_batch", batch_id=batch_id))
+    target = url_for("staff.retention_batch", batch_id=batch_id)
+    return run_stage(name, call, lambda status, **context: _batch_page(batch_id, status, **context), done, target)
 
 
 def _version() -> int | None:
@@ -295,13 +312,19 @@ def retention_conclude(batch_id: int) -> BaseResponse | tuple[str, int]:
     )
 
 
-@bp.post("/retensi/berkas/<int:batch_id>/persetujuan")
-@login_required
-def retention_approve(batch_id: int) -> BaseResponse | tuple[str, int]:
-    form = request.form
+def approval_letter(form: MultiDict[str, str]) -> dict[str, str]:
+    """The approval letter's fields as the service's ``ApprovalSchema`` reads them (a batch's and a request
+    erasure's): required ones always sent, so an empty one is the schema's message beside its field."""
     data = _filled(form, "letter_no", "letter_date", "signer_name", "signer_title", "note")
     for required in ("letter_no", "letter_date", "signer_name", "signer_title"):
         data.setdefault(required, "")
+    return data
+
+
+@bp.post("/retensi/berkas/<int:batch_id>/persetujuan")
+@login_required
+def retention_approve(batch_id: int) -> BaseResponse | tuple[str, int]:
+    data = approval_letter(request.form)
     return _stage(
         batch_id,
         "approve",
@@ -335,15 +358,21 @@ def _people(form: MultiDict[str, str], prefix: str, rows: int) -> list[dict[str,
     return people
 
 
-@bp.post("/retensi/berkas/<int:batch_id>/pelaksanaan")
-@login_required
-def retention_execute(batch_id: int) -> BaseResponse | tuple[str, int]:
-    form = request.form
+def berita_acara(form: MultiDict[str, str]) -> dict[str, Any]:
+    """The berita acara's fields as the service's ``ExecutionSchema`` reads them (a batch's and a request
+    erasure's), with the signatory and witness rows."""
     data: dict[str, Any] = _filled(form, "ba_no", "date", "place", "method", "location", "receiver", "note")
     data.setdefault("date", "")
     data.setdefault("place", "")
     data["signatories"] = _people(form, "sig", SIGNATORY_ROWS)
     data["witnesses"] = _people(form, "wit", WITNESS_ROWS)
+    return data
+
+
+@bp.post("/retensi/berkas/<int:batch_id>/pelaksanaan")
+@login_required
+def retention_execute(batch_id: int) -> BaseResponse | tuple[str, int]:
+    data = berita_acara(request.form)
     return _stage(
         batch_id,
         "execute",

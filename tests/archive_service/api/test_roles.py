@@ -18,6 +18,16 @@ from .conftest import multipart
 
 ROLES = ["admin", "ppid", "atasan_ppid", "sekretariat", "pendukung", "arsiparis", "panitia_penilai"]
 UNPROTECTED = {"/healthz", "/api/docs", "/api/openapi.json", "/api/v1/public/search"}
+# Requests for information (issue 18): the applicant has no account; the number and secret, the challenge or the
+# delivery token are the credential (tests/archive_service/requests).
+UNPROTECTED |= {
+    "/api/v1/public/requests",
+    "/api/v1/public/requests/challenge",
+    "/api/v1/public/requests/<number>",
+    "/api/v1/public/requests/<number>/objections",
+    "/api/v1/public/deliveries/<token>",
+    "/api/v1/public/deliveries/<token>/<key>",
+}
 
 
 def api_endpoints(app) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
@@ -50,6 +60,8 @@ def _request_for(method: str, rule: str, record_id: int, file_id: int, role: str
     url = re.sub(r"<int:file_id>", str(file_id), url)
     url = re.sub(r"<username>", "arsiparis", url)  # the delete target; only admin may, and it runs last
     url = re.sub(r"<int:version_no>", "1", url)
+    url = re.sub(r"<number>", seeds["request_number"], url)
+    url = re.sub(r"<objection_no>", seeds["objection_number"], url)
     url = re.sub(r"<name>", f"kartu-kontrol?record_ids={record_id}&format=csv", url)
     if rule.endswith("/dip/compare"):
         url += "?from=1&to=1"
@@ -120,7 +132,27 @@ def _seed_retention(rt, accounts) -> dict[str, int]:  # type: ignore[no-untyped-
 
     held = holds.place_hold(rt, SYSTEM, {"name": "Uji", "reason": "Uji", "record_ids": [old("ditahan")]})
     batch = disposition.propose(rt, SYSTEM, {"kind": "pemindahan", "record_ids": [old("dipindah")]})
-    return {"hold_id": held["id"], "batch_id": batch.id}
+    from archive_service.services import requests, requests_objections
+    from schemas.requests import RequestChannel
+
+    form = {
+        "applicant": {"name": "Pemohon Uji", "nik": "3404010101900001", "address": "Sleman", "phone": "0274"},
+        "information": "Informasi untuk uji peran",
+        "purpose": "Uji peran",
+        "receipt_forms": ["softcopy"],
+        "delivery_methods": ["email"],
+        "channel": str(RequestChannel.LOKET),
+    }
+    number = requests.register_desk(rt, SYSTEM, form, []).number
+    objection = requests_objections.file_objection(
+        rt, number, {"grounds": ["berkala_tidak_disediakan"], "reasons": "Uji peran keberatan"}, actor=SYSTEM
+    )
+    return {
+        "hold_id": held["id"],
+        "batch_id": batch.id,
+        "request_number": number,
+        "objection_number": objection["number"],
+    }
 
 
 @pytest.mark.parametrize("role", ROLES)

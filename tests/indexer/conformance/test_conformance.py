@@ -194,6 +194,21 @@ def test_same_day_hits_come_in_id_order_whatever_else_is_indexed(index: SearchIn
         assert got == expected, sort
 
 
+def test_equally_relevant_hits_come_in_id_order_across_pages(index: SearchIndex) -> None:
+    """Relevance ties are broken by id too (score descending, then id): the engine's own tie order follows its
+    segments, so equal hits moved between pages when other records were indexed or reindexed in between."""
+    same = [90, 14, 77, 23, 58, 31, 66, 45, 82, 19, 70, 37]
+    index.upsert([doc(i, "Notulen rapat koordinasi", body="notulen rapat koordinasi") for i in same])
+    index.upsert([doc(i, "Notulen rapat koordinasi", body="notulen rapat koordinasi") for i in same[:4]])  # again
+    index.upsert([doc(i, "Notulen rapat", body="notulen rapat", security_class="rahasia") for i in (50, 51)])
+    visible = AccessFilter(security_classes=("biasa_terbuka",))
+    pages = [
+        [h.id for h in index.search(SearchRequest(query="notulen rapat", limit=5, offset=o, access=visible)).hits]
+        for o in (0, 5, 10)
+    ]
+    assert pages == [sorted(same)[0:5], sorted(same)[5:10], sorted(same)[10:]]
+
+
 def test_snippets_are_escaped_and_marked(index: SearchIndex) -> None:
     hit = index.search(SearchRequest(query="surat")).hits[0]
     assert "<mark>surat" in hit.snippet.lower()
