@@ -156,11 +156,24 @@ TOO_LARGE_PAGES["staff.request_link"] = _link_too_large
 @login_required
 def request_decide(number: str) -> Response | tuple[str, int]:
     data = clean(("decision", "reasons", "exemption_record_id", "not_held_holder", "cost_amount", "cost_note"))
+    data["public_text"] = request.form.get("public_text") == "1"
     return _act(
         number,
         "decide",
         lambda: svc.decide(rt(), actor(), number, form_version(), data),
         _("Jawaban tertulis dicatat."),
+    )
+
+
+@bp.post("/permohonan/<number>/unduhan/cabut")
+@login_required
+def request_revoke(number: str) -> Response | tuple[str, int]:
+    """Revoke every delivery link still valid (e.g. one sent to a wrong address), with the reason on the card."""
+    return _act(
+        number,
+        "revoke",
+        lambda: svc.revoke_delivery(rt(), actor(), number, clean(("reason",))),
+        _("Tautan unduhan dicabut."),
     )
 
 
