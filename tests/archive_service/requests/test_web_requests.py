@@ -14,7 +14,7 @@ import pytest
 from archive_service.db.types import utcnow
 from tests.conftest import PASSWORD
 
-from .conftest import FORM, counts, png_bytes
+from .conftest import FORM, counts, pdf_bytes, png_bytes
 
 TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -294,3 +294,13 @@ def test_every_string_of_these_pages_has_its_english() -> None:
         with po.open("rb") as fh:
             english |= {m.id for m in read_po(fh, locale="en") if m.id and m.string}
     assert ids and not sorted(ids - english)
+
+
+def test_an_oversized_identity_file_on_the_form_is_a_page_not_a_crash(rt, client) -> None:
+    """Over the identity size limit: 413 on the form page itself, the message next to the form, nothing stored."""
+    rt.settings.request_identity_max_size = 100
+    before = counts(rt)
+    answer = submit(client, files=[("ktp.pdf", pdf_bytes("KTP") + b"%" * 500)])
+    html = answer.get_data(as_text=True)
+    assert answer.status_code == 413 and 'id="request-form"' in html and "100" in html
+    assert counts(rt) == before
