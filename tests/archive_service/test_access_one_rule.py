@@ -40,8 +40,6 @@ REASONS: dict[str, str] = {
     "oai/identity.py:rename": "copies OAI item ids and datestamps to the retired identifier; reads no record content",
     "reports/retention_docs.py:__init__": "JRA periods of the lines disposition.get_batch left readable",
     "services/holds.py:_record_ids": "raw membership, filtered by visible_ids in its only caller _visible_holds",
-    "reports/request_letters.py:answer_document": "the written answer names the records the PPID linked to the "
-    "request and decided on (linking requires reading them); the letter goes to that request's handlers and applicant",
     "reports/sop_records.py:build_receipt": "reads receipts of a record loaded through load_visible by the caller",
     "reports/sop_records.py:build_control_card": "reads the card of a record loaded through load_visible first",
     "services/audit.py:_iter_events": "the chain verifier reads every event to check hashes; it returns no content",
