@@ -99,7 +99,9 @@ def test_a_short_file_overtakes_a_long_scan_whose_chunks_use_every_process(tmp_p
         queue = scheduler.queue()
         started = time.monotonic()
         queue.submit("pindai", long_scan, PDF, size=long_scan.stat().st_size)
-        time.sleep(0.5)  # the scan's chunks occupy both processes by now
+        deadline = time.monotonic() + 30  # the scan's chunks occupy both processes (0.5 s here; longer when loaded)
+        while scheduler.snapshot()["running"] < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert scheduler.snapshot()["running"] == 2
         queue.submit("surat", short, PDF, size=short.stat().st_size)
         finished: dict[str, float] = {}
