@@ -73,6 +73,7 @@ class SharedWorker:
         log.info("worker %s: sharing work through the database", self.me)
         indexing._release_held(self.rt)  # rows a file-lock worker held in memory (ARSIP_WORKER_CLAIMS was lock)
         try:
+            _ = self.extractor  # start the pool now: a job claimed must not wait for processes to start
             while not self.stop.is_set():
                 self._heartbeat()
                 extracted = self._extract()
