@@ -32,7 +32,7 @@ from tests.support.shared_workers import kill_group, shared_env, start_worker, s
 
 from .conftest import READY
 
-pytestmark = pytest.mark.skipif("postgresql" not in DATABASES, reason="database claims need PostgreSQL")
+needs_postgres = pytest.mark.skipif("postgresql" not in DATABASES, reason="database claims need PostgreSQL")
 
 RECORDS = 24
 LEASE_S = 5
@@ -85,6 +85,7 @@ def _wait(what: str, done, timeout: float, workers) -> None:  # type: ignore[no-
         time.sleep(0.02)
 
 
+@needs_postgres
 def test_three_workers_share_the_work_and_survive_a_kill(shared, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     rt, env = shared
     ids = _add_records(rt)
@@ -156,6 +157,7 @@ def test_three_workers_share_the_work_and_survive_a_kill(shared, tmp_path: Path)
         writer_rt.close()
 
 
+@needs_postgres
 def test_the_writer_lease_is_held_by_one_and_taken_over_when_it_runs_out(shared) -> None:  # type: ignore[no-untyped-def]
     rt, _env = shared
     fast = replace(rt.settings, worker_lease_seconds=2, data_dir=rt.settings.data_dir)
@@ -169,3 +171,18 @@ def test_the_writer_lease_is_held_by_one_and_taken_over_when_it_runs_out(shared)
     assert not claims.hold_lease(short, claims.INDEX_WRITER, "a")
     claims.drop_lease(short, claims.INDEX_WRITER, "b")
     assert claims.lease_holder(short, claims.INDEX_WRITER) is None
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"ARSIP_WORKER_CLAIMS": "database"}, "needs PostgreSQL"),  # the default database is SQLite
+        ({"ARSIP_WORKER_CLAIMS": "redis"}, "must be lock or database"),
+        ({"ARSIP_WORKER_LEASE_SECONDS": "1"}, "at least 2"),
+        ({"ARSIP_WORKER_LEASE_SECONDS": "sebentar"}, "whole number"),
+        ({"ARSIP_WORKER_EXTRACT_ONLY": "kadang"}, "true or false"),
+    ],
+)
+def test_bad_claim_settings_stop_start_up_with_a_clear_message(tmp_path: Path, env, message) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(ValueError, match=message):
+        Settings.from_env({"ARSIP_DATA_DIR": str(tmp_path), **env})
