@@ -186,6 +186,17 @@ def lease_holder(rt: Runtime, name: str) -> str | None:
         ).scalar_one_or_none()
 
 
+def live_claims(rt: Runtime) -> dict[str, int]:
+    """Extraction jobs held under a live lease, per worker (``arsip index status``: who works on what now)."""
+    with rt.db.read() as session:
+        rows = session.execute(
+            select(Extraction.claimed_by, func.count())
+            .where(Extraction.state == "pending", Extraction.lease_until >= func.now())
+            .group_by(Extraction.claimed_by)
+        ).all()
+    return {str(worker): int(n) for worker, n in sorted(rows)}
+
+
 __all__ = [
     "INDEX_WRITER",
     "claim_extractions",
@@ -195,6 +206,7 @@ __all__ = [
     "ensure_pending",
     "hold_lease",
     "lease_holder",
+    "live_claims",
     "release_extractions",
     "release_outbox",
     "renew_extractions",

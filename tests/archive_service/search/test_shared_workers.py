@@ -16,10 +16,12 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from sqlalchemy import func, select
 
+from archive_service.cli import main
 from archive_service.config import Settings
-from archive_service.db import Extraction, OutboxEvent
+from archive_service.db import Extraction, OutboxEvent, RecordFile
 from archive_service.runtime import Runtime
 from archive_service.services import auth, index_rebuild, indexing, records, search
 from archive_service.services import work_claims as claims
@@ -171,6 +173,28 @@ def test_the_writer_lease_is_held_by_one_and_taken_over_when_it_runs_out(shared)
     assert not claims.hold_lease(short, claims.INDEX_WRITER, "a")
     claims.drop_lease(short, claims.INDEX_WRITER, "b")
     assert claims.lease_holder(short, claims.INDEX_WRITER) is None
+
+
+@needs_postgres
+def test_jobs_are_claimed_once_and_index_status_shows_who_holds_them(shared, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rt, env = shared
+    _add_records(rt)
+    with rt.db.read() as session:
+        shas = sorted(set(session.execute(select(RecordFile.blob_sha256)).scalars()))
+    claims.ensure_pending(rt, shas)
+    first = claims.claim_extractions(rt, "a", 5)
+    second = claims.claim_extractions(rt, "b", 100)
+    assert len(first) == 5 and len(second) == RECORDS - 5 and not set(first) & set(second)
+    assert claims.claim_extractions(rt, "c", 100) == []  # all held under live leases
+    assert claims.live_claims(rt) == {"a": 5, "b": RECORDS - 5}
+    assert claims.renew_extractions(rt, "a", [*first, second[0]]) == 5  # only its own
+    claims.release_extractions(rt, "b", second)
+    assert claims.claim_extractions(rt, "c", 100) == second  # given back: claimable at once
+    assert claims.claim_outbox(rt, "a", 3) and claims.claim_outbox(rt, "b", 3)
+    for key, value in {**env, "ARSIP_DATA_DIR": str(rt.settings.data_dir)}.items():
+        monkeypatch.setenv(key, value)
+    result = CliRunner().invoke(main, ["index", "status"], catch_exceptions=False)
+    assert "extractions claimed: a: 5, c: " + str(RECORDS - 5) in result.output, result.output
 
 
 @pytest.mark.parametrize(
