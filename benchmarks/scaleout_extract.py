@@ -1,8 +1,8 @@
 """Scale-out of extraction (issue 19, item 4): files per second with 1 and with 2 worker processes that share
 nothing but a PostgreSQL database and an S3 bucket (``ARSIP_WORKER_CLAIMS=database``).
 
-Setup, per round: a fresh database and bucket; ``--files`` PDFs of the corpus (the first ones with a text layer,
-in MANIFEST order) ingested through the record service onto moto's S3 server; ``--workers`` ``arsip worker``
+Setup, per round: a fresh database and bucket; the corpus's PDFs with a text layer (381 of 387; ``--files N``: the
+first N in MANIFEST order) ingested through the record service onto moto's S3 server; ``--workers`` ``arsip worker``
 processes, extract-only, each with its own data folder and an extraction pool of ``--pool`` processes (one
 "machine" each). A warm-up file per worker starts their pools; then an extraction job is made for every file and
 the clock runs until the last is recorded (text blob in the bucket, ``extractions`` row). OCR is off.
@@ -14,7 +14,7 @@ the clock runs until the last is recorded (text blob in the bucket, ``extraction
 On a 2-core machine two workers with one pool process each use both cores, as one worker with a pool of two would:
 the figure shows that claims add no serialisation, not that a second machine doubles a 2-core one. Run::
 
-    .venv/bin/python benchmarks/scaleout_extract.py [--files 80] [--workers 2]
+    .venv/bin/python benchmarks/scaleout_extract.py [--files N] [--workers 2] [--pool 1]
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ DESCRIPTION = {
 def corpus_pdfs(corpus: Path, n: int) -> list[Path]:
     with (corpus / "MANIFEST.csv").open(newline="") as fh:
         rows = [r for r in csv.DictReader(fh) if r["mime"] == "application/pdf" and r["has_text"] == "yes"]
-    return [corpus / r["file"] for r in rows[:n]]
+    return [corpus / r["file"] for r in (rows[:n] if n else rows)]
 
 
 def ingest(rt: Runtime, files: list[Path]) -> list[str]:
@@ -163,7 +163,7 @@ def one_round(
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus")
-    parser.add_argument("--files", type=int, default=80, help="PDFs of the corpus to extract")
+    parser.add_argument("--files", type=int, default=0, help="PDFs of the corpus to extract (0: all with text)")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of the measured round")
     parser.add_argument("--pool", type=int, default=1, help="extraction processes per worker")
     args = parser.parse_args()
