@@ -85,6 +85,12 @@ def index_status(ctx: click.Context) -> None:
         click.echo(f"{name}: {rt.search.index(name).count()} dokumen/documents")
     b = backlog(rt)
     click.echo(f"outbox: {b['pending']} tertunda/pending, {b['dead']} surat mati/dead letters")
+    if rt.settings.worker_claims == "database":
+        from .services import work_claims
+
+        writer = work_claims.lease_holder(rt, work_claims.INDEX_WRITER) or "-"
+        held = ", ".join(f"{w}: {n}" for w, n in work_claims.live_claims(rt).items()) or "-"
+        click.echo(f"penulis indeks/index writer: {writer}; ekstraksi diklaim/extractions claimed: {held}")
     from .services.cleanup import last
 
     if (cleaned := last(rt)) is not None:

@@ -83,6 +83,12 @@ class Settings:
     ocr_lang: str = "ind+eng"
     ocr_max_pages: int = 300  # pages OCRed per file and run; the rest wait as ocr_partial for an admin's retry
     index_worker_thread: bool = True
+    # How workers share the work (docs/deployment.md): "lock", one worker per data folder by a file lock; "database",
+    # outbox rows and extraction jobs claimed with leases in PostgreSQL, so workers on several machines share them.
+    worker_claims: str = "lock"
+    worker_lease_seconds: int = 60  # a claim not renewed for this long (its worker died) is taken by another
+    worker_id: str = ""  # the name a worker claims under; empty: <host>:<pid>
+    worker_extract_only: bool = False  # database claims: only extract, never write the index (other machines)
     public_search_rate_per_minute: int = 120
     # The HTTP server of `arsip serve` (docs/configuration.md "Server"; archive_service/serve.py), in seconds.
     server_header_timeout: int = 30
@@ -142,6 +148,12 @@ class Settings:
         for name in ("server_header_timeout", "server_read_timeout", "server_keepalive_timeout"):
             if getattr(self, name) < 1:
                 raise ValueError(f"ARSIP_{name.upper()} must be at least 1 second, got {getattr(self, name)}")
+        if self.worker_claims not in ("lock", "database"):
+            raise ValueError(f"ARSIP_WORKER_CLAIMS must be lock or database, got {self.worker_claims!r}")
+        if self.worker_claims == "database" and self.is_sqlite:
+            raise ValueError("ARSIP_WORKER_CLAIMS=database needs PostgreSQL (on SQLite one worker runs, by file lock)")
+        if self.worker_lease_seconds < 2:
+            raise ValueError(f"ARSIP_WORKER_LEASE_SECONDS must be at least 2, got {self.worker_lease_seconds}")
         if self.ocr_max_pages < 1:
             raise ValueError(f"ARSIP_OCR_MAX_PAGES must be at least 1, got {self.ocr_max_pages}")
         if self.upload_max_seconds is not None and self.upload_max_seconds < 0:
@@ -218,12 +230,13 @@ def _parse(name: str, raw: str) -> Any:
         "upload_max_seconds",
         "request_rate_per_minute",
         "request_identity_max_size",
+        "worker_lease_seconds",
     }:
         try:
             return int(raw)
         except ValueError as exc:
             raise ValueError(f"ARSIP_{name.upper()} must be a whole number, got {raw!r}") from exc
-    if name in {"ocr_enabled", "index_worker_thread", "smtp_starttls"}:
+    if name in {"ocr_enabled", "index_worker_thread", "smtp_starttls", "worker_extract_only"}:
         if raw.lower() in {"1", "true", "yes", "on"}:
             return True
         if raw.lower() in {"0", "false", "no", "off"}:

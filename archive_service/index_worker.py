@@ -8,6 +8,9 @@ Elasticsearch the lock only keeps the outbox in order.
 A worker that takes the lock first runs the start-up clean-up (``services/cleanup.py``): the previous holder may
 have been killed, leaving staging files, unreferenced blobs, temp folders and half-built index generations.
 
+With ``ARSIP_WORKER_CLAIMS=database`` (PostgreSQL, several machines) there is no file lock: the loop of
+``shared_worker.SharedWorker`` claims outbox rows and extraction jobs in the database with leases instead.
+
 Extraction does not stop the loop: records whose files are being extracted wait in the worker's extraction lane
 (``indexing.ExtractionLane``) while each pass indexes what is ready and reads new outbox rows, so one long file
 never holds back the records behind it.
@@ -90,6 +93,18 @@ class IndexWorker:
             self._thread.join(timeout)
 
     def run(self, *, once: bool = False) -> None:
+        if self.rt.settings.worker_claims == "database":
+            from .shared_worker import SharedWorker
+
+            shared = SharedWorker(
+                self.rt,
+                stop=self._stop,
+                wake=self._wake,
+                batch_size=self.batch_size,
+                cleanup_at_start=self.cleanup_at_start,
+            )
+            shared.run(once=once)
+            return
         while not self._stop.is_set():
             if self._lock.try_acquire():
                 break

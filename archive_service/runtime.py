@@ -84,7 +84,10 @@ class Runtime:
                     memory_mb=s.extract_memory_mb,
                     ocr=s.ocr_enabled,
                     ocr_lang=s.ocr_lang,
-                    analyze=True,  # the OCR page cap is set per file (ARSIP_OCR_MAX_PAGES, or an admin's higher one)
+                    # Analysed beside the extraction, for the indexer of this process; with database claims the
+                    # indexer reads the text back from the shared store (another worker may have extracted it), so
+                    # an analysis here would be thrown away. The OCR page cap is set per file.
+                    analyze=s.worker_claims != "database",
                     tmp_root=s.staging_dir,  # arsip-extract-<pid>-*: found by the start-up clean-up
                 )
             return self._extractor

@@ -21,6 +21,7 @@ from .models import (
     RecordFile,
     SavedSearch,
     User,
+    WorkerLease,
     WorkUnit,
 )
 from .request_models import (
@@ -78,4 +79,5 @@ __all__ = [
     "SavedSearch",
     "User",
     "WorkUnit",
+    "WorkerLease",
 ]

@@ -307,6 +307,10 @@ class OutboxEvent(Base):
     # Retries back off; after too many failures the row is parked (dead letter) where an admin sees it.
     next_attempt_at: Mapped[datetime | None] = mapped_column()
     dead_at: Mapped[datetime | None] = mapped_column()
+    # With ARSIP_WORKER_CLAIMS=database (services/work_claims.py): the worker that took the row last, and until
+    # when its claim holds (database time); a processed row keeps the name of the worker that applied it.
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column()
 
 
 class Counter(Base):
@@ -431,6 +435,20 @@ class Extraction(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A pending job claimed by a worker (ARSIP_WORKER_CLAIMS=database): who, and until when (database time).
+    claimed_by: Mapped[str | None] = mapped_column(String(128))
+    lease_until: Mapped[datetime | None] = mapped_column()
+
+
+class WorkerLease(Base):
+    """A named role that one worker at a time holds for a while and renews (``index-writer``: tantivy's single
+    writer, when workers on several machines share the database). Lost when its holder stops renewing it."""
+
+    __tablename__ = "worker_leases"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    holder: Mapped[str] = mapped_column(String(128))
+    lease_until: Mapped[datetime] = mapped_column()
 
 
 # Notifications (issue 8)

@@ -384,6 +384,7 @@ def _save_extraction(session: Session, sha: str, *, state: str, **outcome: objec
         "error": None,
         **outcome,
         "updated_at": utcnow(),
+        "lease_until": None,  # a claimed job (services/work_claims.py) is finished: nobody needs to hold it
     }
     stmt = upsert_insert(session)(Extraction).values(blob_sha256=sha, attempts=1, **values)
     stmt = stmt.on_conflict_do_update(
