@@ -54,6 +54,8 @@ REASONS: dict[str, str] = {
     "services/index_admin.py:requeue_extractions": "admin maintenance of the extraction queue (hashes only)",
     "services/index_rebuild.py:_replay_since": "the reindexer replays the outbox as the system",
     "services/indexing.py:pending_blobs": "the worker",
+    "services/work_claims.py:claim_outbox": "a worker claims outbox rows (ids and leases only)",
+    "shared_worker.py:_waiting_for_text": "the worker: which records still wait for their files' text (ids)",
     "services/indexing.py:sync_records": "the worker",
     "services/indexing.py:_index_records": "the worker: the internal index holds all, queries carry the filter",
     "services/indexing.py:queue_resync": "the worker's outbox",
