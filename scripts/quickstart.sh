@@ -10,9 +10,10 @@ export ARSIP_INSTITUTION_NAME="${ARSIP_INSTITUTION_NAME:-Pemerintah Kabupaten Sl
 export ARSIP_OFFICE_NAME="${ARSIP_OFFICE_NAME:-Dinas Komunikasi dan Informatika}"
 export ARSIP_OFFICE_ADDRESS="${ARSIP_OFFICE_ADDRESS:-Jl. Parasamya No. 1, Beran, Tridadi, Sleman, Daerah Istimewa Yogyakarta 55511}"
 export ARSIP_OFFICE_CITY="${ARSIP_OFFICE_CITY:-Sleman}"
+bind="${ARSIP_BIND:-127.0.0.1:8000}"
+export ARSIP_PUBLIC_BASE_URL="${ARSIP_PUBLIC_BASE_URL:-http://$bind}"  # links in mail, letters and the demo's tracking link
 .venv/bin/arsip init
 .venv/bin/arsip demo
-bind="${ARSIP_BIND:-127.0.0.1:8000}"
 echo
 echo "Portal publik / public portal: http://$bind/   Ruang kerja staf / staff workspace: http://$bind/staf/"
 echo "Arsip berjalan di / is running at: http://$bind/api/docs  (API: http://$bind/api/v1/records)"
