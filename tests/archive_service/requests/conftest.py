@@ -90,6 +90,14 @@ def submit(rt):  # type: ignore[no-untyped-def]
     return _submit
 
 
+def grant_in_part(rt, actor, number: str, exempted, *, now: datetime = MONDAY) -> None:  # type: ignore[no-untyped-def]
+    """Link ``exempted`` with a redacted copy and grant the request in part, citing its exemption."""
+    redacted = [upload(rt, "dihitamkan.pdf", pdf_bytes("XXXX"))]
+    requests.link_record(rt, actor, number, {"record_id": exempted.id}, redacted)
+    decision = {"decision": "dikabulkan_sebagian", "reasons": "Sebagian", "exemption_record_id": exempted.id}
+    requests.decide(rt, actor, number, None, decision, now=now)
+
+
 @pytest.fixture
 def open_record(make_record):  # type: ignore[no-untyped-def]  # noqa: F811
     return make_record("ditetapkan_terbuka")
@@ -100,4 +108,15 @@ def exempted_record(make_record):  # type: ignore[no-untyped-def]  # noqa: F811
     return make_record("dikecualikan")
 
 
-__all__ = ["DUE", "EXTENDED_DUE", "FORM", "MONDAY", "counts", "pdf_bytes", "png_bytes", "solve", "upload"]
+__all__ = [
+    "DUE",
+    "EXTENDED_DUE",
+    "FORM",
+    "MONDAY",
+    "counts",
+    "grant_in_part",
+    "pdf_bytes",
+    "png_bytes",
+    "solve",
+    "upload",
+]

@@ -7,7 +7,7 @@ from archive_service.reports.model import Fields
 from archive_service.reports.registry import ReportParams
 from archive_service.services import requests
 
-from .conftest import MONDAY, pdf_bytes, upload
+from .conftest import grant_in_part
 
 
 def _given(document) -> str:  # type: ignore[no-untyped-def]
@@ -21,17 +21,7 @@ def test_written_answer_lists_only_what_is_given(rt, accounts, submit, make_reco
     number, ppid = registered.number, accounts["ppid"].actor
     requests.link_record(rt, ppid, number, {"record_id": open_record.id})
     requests.link_record(rt, ppid, number, {"record_id": withheld.id})
-    requests.link_record(
-        rt, ppid, number, {"record_id": exempted_record.id}, [upload(rt, "dihitamkan.pdf", pdf_bytes("XXXX"))]
-    )
-    requests.decide(
-        rt,
-        ppid,
-        number,
-        None,
-        {"decision": "dikabulkan_sebagian", "reasons": "Sebagian", "exemption_record_id": exempted_record.id},
-        now=MONDAY,
-    )
+    grant_in_part(rt, ppid, number, exempted_record)
     letter = request_letters.for_applicant(rt, number, registered.secret, "surat_pemberitahuan_tertulis")
     given = _given(letter)
     assert open_record.record_no in given and exempted_record.record_no in given and withheld.record_no not in given

@@ -20,7 +20,7 @@ from archive_service.errors import (
 from archive_service.services import requests
 from tests.support.files import executable_bytes
 
-from .conftest import DUE, EXTENDED_DUE, FORM, MONDAY, counts, pdf_bytes, png_bytes, solve, upload
+from .conftest import DUE, EXTENDED_DUE, FORM, MONDAY, counts, grant_in_part, pdf_bytes, png_bytes, solve, upload
 
 
 def test_the_answer_is_due_in_ten_working_days_with_the_holidays_between(rt, submit) -> None:
@@ -331,17 +331,7 @@ def test_a_classified_record_is_never_given_whole(rt, accounts, submit, make_rec
     assert str(restricted.id) in str(refused.value.errors)
     assert _state(rt, number) == "diterima"
     # in part: the exempted record cited, the restricted one linked without a redacted copy gives nothing of its own
-    requests.link_record(
-        rt, ppid, number, {"record_id": exempted_record.id}, [upload(rt, "dihitamkan.pdf", pdf_bytes("XXXX"))]
-    )
-    requests.decide(
-        rt,
-        ppid,
-        number,
-        None,
-        {"decision": "dikabulkan_sebagian", "reasons": "Sebagian", "exemption_record_id": exempted_record.id},
-        now=MONDAY,
-    )
+    grant_in_part(rt, ppid, number, exempted_record)
     link = requests.issue_delivery(rt, ppid, number, {"days": 3}, now=MONDAY)
     keys = {f["key"] for f in requests.delivery_listing(rt, link["token"], now=MONDAY)["files"]}
     assert keys == {f"r{_link_id(rt, number, exempted_record.id)}"}
