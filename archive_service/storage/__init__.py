@@ -4,6 +4,7 @@ The concrete stores live in ``.local`` and ``.s3``; callers get one from ``open_
 """
 
 from .base import BlobNotFound, BlobStore, FileTooLarge
+from .durability import PendingSync
 from .factory import open_blob_store
 from .staging import HashingFileWriter, StagedFile, stage_stream
 
@@ -12,6 +13,7 @@ __all__ = [
     "BlobStore",
     "FileTooLarge",
     "HashingFileWriter",
+    "PendingSync",
     "StagedFile",
     "open_blob_store",
     "stage_stream",

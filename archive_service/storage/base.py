@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, BinaryIO, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
+    from .durability import PendingSync
     from .staging import StagedFile
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
@@ -46,8 +47,11 @@ class BlobStore(Protocol):
 
     kind: str
 
-    def put_staged(self, staged: StagedFile) -> bool:
-        """Store under the staged hash; True if newly stored, False if already there. Consumes the temp file."""
+    def put_staged(self, staged: StagedFile, pending: PendingSync | None = None) -> bool:
+        """Store under the staged hash; True if newly stored, False if already there. Consumes the temp file.
+
+        Durable on return, except what a store adds to ``pending``: the caller flushes that before any row
+        points at the blob (a store whose put is durable by itself, like S3, adds nothing)."""
         ...
 
     def put_stream(self, stream: BinaryIO, max_size: int | None = None) -> tuple[str, int, bool]:

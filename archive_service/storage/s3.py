@@ -15,6 +15,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.exceptions import ClientError
 
 from .base import BlobNotFound, check_sha256, is_sha256
+from .durability import PendingSync
 from .staging import StagedFile, StagedPutMixin
 
 MIN_PART_SIZE = 5 * 1024 * 1024  # S3 rejects smaller parts (except the last one)
@@ -91,8 +92,10 @@ class S3BlobStore(StagedPutMixin):
                 return None
             raise
 
-    def put_staged(self, staged: StagedFile) -> bool:
-        """Upload once per content (multipart above the threshold); the staged temp file is gone afterwards."""
+    def put_staged(self, staged: StagedFile, pending: PendingSync | None = None) -> bool:
+        """Upload once per content (multipart above the threshold); the staged temp file is gone afterwards.
+
+        A completed upload is durable, so nothing is ever added to ``pending``."""
         try:
             key = self.key(staged.sha256)
             if self._head(staged.sha256) is not None:

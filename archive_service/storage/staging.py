@@ -178,7 +178,7 @@ class StagedPutMixin:
 
     staging_dir: Path
 
-    def put_staged(self, staged: StagedFile) -> bool:  # pragma: no cover - provided by the store
+    def put_staged(self, staged: StagedFile, pending: Any = None) -> bool:  # pragma: no cover - provided by the store
         raise NotImplementedError
 
     def put_stream(self, stream: BinaryIO, max_size: int | None = None) -> tuple[str, int, bool]:

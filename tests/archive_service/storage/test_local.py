@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from archive_service.storage import open_blob_store, stage_stream
+from archive_service.storage import durability, open_blob_store, stage_stream
+from archive_service.storage import local as local_module
 from archive_service.storage.local import LocalBlobStore
 
 
@@ -96,3 +97,22 @@ def test_factory_accepts_file_url_and_plain_path(tmp_path: Path) -> None:
 def test_factory_rejects_bad_urls(tmp_path: Path, url: str) -> None:
     with pytest.raises(ValueError):
         open_blob_store(url, staging_dir=tmp_path / "tmp")
+
+
+def test_single_put_owes_nothing_afterwards(local_store: LocalBlobStore, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without a PendingSync the put syncs the file and all three directory levels before it returns."""
+    synced: list[tuple[Path, bool]] = []
+    real = local_module.fsync_path
+
+    def record(path: Path, *, directory: bool = False) -> None:
+        synced.append((Path(path), directory))
+        real(path, directory=directory)
+
+    monkeypatch.setattr(local_module, "fsync_path", record)
+    monkeypatch.setattr(durability, "fsync_path", record)
+    sha, _, created = local_store.put_stream(io.BytesIO(b"alone"))
+    dest = local_store.path(sha)
+    assert created
+    levels = sorted([local_store.root, dest.parent.parent, dest.parent])
+    assert [d for d in synced if d[1]] == [(p, True) for p in levels]
+    assert len([d for d in synced if not d[1]]) == 1  # the staged file, before it got its name
