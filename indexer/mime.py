@@ -1,11 +1,18 @@
 """MIME types from content, never from the file name.
 
-python-magic (libmagic) reads the file itself. The extension table says which names are honest for a sniffed
-type: a ``.pdf`` that libmagic calls an executable is a mislabelled file, refused before it is stored.
+python-magic (libmagic) reads the file itself. An upload is hashed into a staged file that keeps its first bytes,
+so ``sniff_head`` answers from those without opening the file again when the type is decided by a signature at
+offset 0 (PDF, PNG, JPEG, TIFF, GIF) or the head is the whole file; anything else (a ZIP-based office file, an
+OLE document) is read from disk as before. Each thread has its own libmagic handle, because python-magic
+serialises calls on one handle with a lock and batch ingest sniffs from a pool.
+
+The extension table says which names are honest for a sniffed type: a ``.pdf`` that libmagic calls an executable
+is a mislabelled file, refused before it is stored.
 """
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path, PurePath
 
 import magic
@@ -45,14 +52,39 @@ _ALIASES = {
 }
 
 
+# Types libmagic decides from a signature at offset 0: the first bytes give the same answer as the whole file.
+HEAD_DECIDES: frozenset[str] = frozenset({"application/pdf", "image/png", "image/jpeg", "image/tiff", "image/gif"})
+
+_local = threading.local()
+
+
+def _magic() -> magic.Magic:
+    handle = getattr(_local, "magic", None)
+    if handle is None:
+        handle = _local.magic = magic.Magic(mime=True)
+    return handle
+
+
 def sniff_path(path: Path) -> str:
     """The MIME type of a file on disk, read from its content (libmagic reads only what it needs)."""
-    return normalise(magic.from_file(str(path), mime=True))
+    with open(path, "rb"):  # a clear FileNotFoundError, as python-magic's own from_file gives
+        pass
+    return normalise(_magic().from_file(str(path)))
 
 
 def sniff_bytes(head: bytes) -> str:
     """The MIME type of the first bytes of a stream."""
-    return normalise(magic.from_buffer(head, mime=True))
+    return normalise(_magic().from_buffer(head))
+
+
+def sniff_head(head: bytes, size: int, path: Path) -> str:
+    """The MIME type of a staged file whose first bytes (``head``) and ``size`` are known: from the head when
+    that settles it (see ``HEAD_DECIDES``), else from the file at ``path``."""
+    if head:
+        mime = sniff_bytes(head)
+        if len(head) >= size or mime in HEAD_DECIDES:
+            return mime
+    return sniff_path(path)
 
 
 def normalise(mime: str) -> str:
