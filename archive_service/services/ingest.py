@@ -16,6 +16,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +27,10 @@ from schemas.enums import TitleSource
 from ..db.models import IngestSource
 from ..errors import ArsipError
 from ..runtime import Runtime
-from ..storage import FileTooLarge, stage_stream
+from ..storage import FileTooLarge, PendingSync, stage_stream
 from .actor import Actor
 from .records import PreparedRecord, commit_records, prepare_record
-from .uploads import Upload
+from .uploads import Upload, release_created
 
 CSV_FILE_COLUMN = "file"
 LIST_COLUMNS = {"access_groups", "available_forms"}
@@ -116,28 +117,29 @@ def _prepare_one(
     rt: Runtime,
     actor: Actor,
     path: Path,
+    earlier: dict[str, int] | None,
     defaults: dict[str, Any],
     metadata: dict[str, dict[str, Any]] | None,
     untitled: TitleSource,
-    force: bool = False,
+    pending: PendingSync,
 ) -> tuple[IngestResult, PreparedRecord | None]:
     """Stage, hash, sniff and store one file (runs in a worker thread: hashing and file I/O release the GIL).
-    A file ingested before (same absolute path, same content) is skipped unless ``force``."""
+
+    ``earlier`` maps content hashes to the records earlier runs made of this very path (looked up in bulk by
+    the caller; None with ``force``): a file whose content is among them is skipped. The blob's directory
+    fsyncs go to ``pending``, which the caller flushes before committing."""
     result = IngestResult(path)
     try:
         data = {**defaults, **(match_metadata(path, metadata or {}) or {})}  # no title: the file's name, for now
         with path.open("rb") as fh:
             staged = stage_stream(fh, rt.settings.staging_dir, rt.settings.max_file_size)
         result.size = staged.size
-        source = (str(path.resolve()), staged.sha256)
-        if not force:
-            earlier = ingested_before(rt, *source)
-            if earlier is not None:
-                staged.discard()
-                result.record_id, result.already = earlier, True
-                return result, None
-        prepared = prepare_record(rt, actor, data, [Upload(path.name, staged)], untitled=untitled)
-        prepared.source = source
+        if earlier and staged.sha256 in earlier:
+            staged.discard()
+            result.record_id, result.already = earlier[staged.sha256], True
+            return result, None
+        prepared = prepare_record(rt, actor, data, [Upload(path.name, staged)], untitled=untitled, pending=pending)
+        prepared.source = (str(path.resolve()), staged.sha256)
         return result, prepared
     except ArsipError as exc:
         result.error = _describe(exc)
@@ -150,17 +152,46 @@ def _prepare_one(
 
 def ingested_before(rt: Runtime, source_path: str, sha256: str) -> int | None:
     """The record an earlier ``arsip ingest`` made of this file (path and content), if any."""
+    return ingested_from(rt, [source_path]).get(source_path, {}).get(sha256)
+
+
+def ingested_from(rt: Runtime, source_paths: list[str]) -> dict[str, dict[str, int]]:
+    """For each of these paths that an earlier ``arsip ingest`` read: content hash → the first record made of
+    it. One query for many paths, so the preparing threads never wait on the database."""
+    found: dict[str, dict[str, int]] = {}
+    if not source_paths:
+        return found
     with rt.db.read() as session:
-        return session.execute(
-            select(IngestSource.record_id)
-            .where(IngestSource.source_path == source_path, IngestSource.sha256 == sha256)
+        rows = session.execute(
+            select(IngestSource.source_path, IngestSource.sha256, IngestSource.record_id)
+            .where(IngestSource.source_path.in_(sorted(set(source_paths))))
             .order_by(IngestSource.id)
-            .limit(1)
-        ).scalar_one_or_none()
+        )
+        for source_path, sha256, record_id in rows:
+            found.setdefault(source_path, {}).setdefault(sha256, record_id)
+    return found
 
 
-def _commit_batch(rt: Runtime, actor: Actor, batch: list[tuple[IngestResult, PreparedRecord]]) -> None:
-    """Commit a batch in one transaction; if it fails, commit one by one so only the bad record is skipped."""
+def _with_earlier(rt: Runtime, paths: Iterator[Path], chunk: int) -> Iterator[tuple[Path, dict[str, int]]]:
+    """Each path with what earlier runs made of it, looked up ``chunk`` paths per query."""
+    while part := list(islice(paths, chunk)):
+        known = ingested_from(rt, [str(p.resolve()) for p in part])
+        for path in part:
+            yield path, known.get(str(path.resolve()), {})
+
+
+def _commit_batch(
+    rt: Runtime, actor: Actor, batch: list[tuple[IngestResult, PreparedRecord]], pending: PendingSync
+) -> None:
+    """Make the batch's blobs durable, then commit it in one transaction; if that fails, commit one by one so
+    only the bad record is skipped. If the blobs cannot be made durable nothing is committed."""
+    try:
+        pending.flush()
+    except OSError as exc:
+        for result, prepared in batch:
+            result.error = f"{exc.strerror or exc}"
+            release_created(rt, prepared.files)
+        return
     try:
         ids = commit_records(rt, actor, [prepared for _result, prepared in batch], release_on_failure=False)
     except ArsipError:
@@ -186,10 +217,12 @@ def ingest_paths(
     propose_titles: bool = False,
     force: bool = False,
 ) -> IngestSummary:
-    """Ingest files in order. ``workers`` threads prepare the next files (stage, hash, sniff, store the blob;
-    mostly waiting on fsync, so more threads than cores pay: 4 measured best on 2 cores)
-    while this thread commits prepared records ``batch_size`` at a time in one transaction each. At most
-    ``2 * workers`` files are being prepared at once, so memory stays flat whatever the number of files.
+    """Ingest files in order. ``workers`` threads prepare the next files (stage and hash in one pass, sniff from
+    the bytes kept while staging, fsync the staged file and link it into the store; mostly waiting on fsync,
+    so more threads than cores pay: 4 measured best on 2 cores) while this thread commits prepared records
+    ``batch_size`` at a time in one transaction each, after one flush of the directory fsyncs the batch owes
+    (storage/durability.py). At most ``2 * workers`` files are being prepared at once, so memory stays flat
+    whatever the number of files.
 
     Files without a title get one derived from their text by the index worker; with ``propose_titles`` it is only
     proposed and the file name stays the title until staff take the proposal.
@@ -201,9 +234,10 @@ def ingest_paths(
     summary = IngestSummary()
     window = max(1, 2 * workers)
     batch: list[tuple[IngestResult, PreparedRecord]] = []
+    pending = PendingSync()
 
     def flush() -> None:
-        _commit_batch(rt, actor, batch)
+        _commit_batch(rt, actor, batch, pending)
         for result, _prepared in batch:
             summary.results.append(result)
             if progress:
@@ -211,26 +245,32 @@ def ingest_paths(
         batch.clear()
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool:
-        pending: deque[Future[tuple[IngestResult, PreparedRecord | None]]] = deque()
-        files = iter(find_files(paths))
+        futures: deque[Future[tuple[IngestResult, PreparedRecord | None]]] = deque()
+        files: Iterator[tuple[Path, dict[str, int] | None]] = (
+            ((path, None) for path in find_files(paths))
+            if force
+            else _with_earlier(rt, iter(find_files(paths)), batch_size)
+        )
         exhausted = False
-        while pending or not exhausted:
-            while not exhausted and len(pending) < window:
-                path = next(files, None)
-                if path is None:
+        while futures or not exhausted:
+            while not exhausted and len(futures) < window:
+                item = next(files, None)
+                if item is None:
                     exhausted = True
                     break
-                pending.append(pool.submit(_prepare_one, rt, actor, path, defaults, metadata, untitled, force))
-            if not pending:
+                futures.append(
+                    pool.submit(_prepare_one, rt, actor, item[0], item[1], defaults, metadata, untitled, pending)
+                )
+            if not futures:
                 break
-            result, prepared = pending.popleft().result()
+            result, prepared = futures.popleft().result()
             if prepared is None:
                 summary.results.append(result)
                 if progress:
                     progress(result)
                 continue
             batch.append((result, prepared))
-            if len(batch) >= batch_size or not pending:
+            if len(batch) >= batch_size or not futures:
                 flush()
         if batch:
             flush()

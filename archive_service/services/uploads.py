@@ -2,7 +2,8 @@
 
 The order matters for "bad input changes nothing": every file of a request is checked (name, emptiness, type
 sniffed from content, honest extension) before the first one is stored; a failure discards all staged temp files.
-Blobs are stored before the record transaction and removed again when that transaction fails, unless another
+The type is sniffed from the bytes kept while staging where they settle it (indexer/mime.py), so a PDF is not
+read again. Blobs are stored before the record transaction and removed again when that transaction fails, unless another
 row already points at the same content (``release_unreferenced``). Both sides take the same per-blob lock so a
 concurrent upload of identical bytes can never lose its blob.
 """
@@ -18,14 +19,14 @@ from marshmallow import ValidationError
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from indexer.mime import extension_matches, sniff_path
+from indexer.mime import extension_matches, sniff_head
 from schemas.files import validate_filename
 
 from ..db import Blob
 from ..db.engine import upsert_insert
 from ..errors import StorageError, UnsupportedMediaType, ValidationFailed
 from ..runtime import Runtime
-from ..storage import StagedFile
+from ..storage import PendingSync, StagedFile
 
 log = logging.getLogger(__name__)
 
@@ -66,7 +67,7 @@ def check_uploads(rt: Runtime, uploads: list[Upload]) -> list[tuple[Upload, str,
         if upload.staged.size == 0:
             errors[key] = [f"Berkas '{name}' kosong. / File '{name}' is empty."]
             continue
-        mime = sniff_path(upload.staged.path)
+        mime = sniff_head(upload.staged.head, upload.staged.size, upload.staged.path)
         if mime not in rt.settings.allowed_mime_types:
             raise UnsupportedMediaType(
                 f"Berkas '{name}' berjenis {mime}, yang tidak diizinkan.",
@@ -85,8 +86,11 @@ def check_uploads(rt: Runtime, uploads: list[Upload]) -> list[tuple[Upload, str,
     return checked
 
 
-def store_uploads(rt: Runtime, uploads: list[Upload]) -> list[StoredFile]:
-    """Check all uploads, then put each blob in the store. On any failure nothing stays behind."""
+def store_uploads(rt: Runtime, uploads: list[Upload], pending: PendingSync | None = None) -> list[StoredFile]:
+    """Check all uploads, then put each blob in the store. On any failure nothing stays behind.
+
+    With ``pending`` (batch ingest) the blobs' directory fsyncs are left to the caller, who must flush them
+    before committing (storage/durability.py); without it each blob is durable when this returns."""
     try:
         checked = check_uploads(rt, uploads)
     except Exception:
@@ -95,7 +99,7 @@ def store_uploads(rt: Runtime, uploads: list[Upload]) -> list[StoredFile]:
     stored: list[StoredFile] = []
     try:
         for upload, name, mime in checked:
-            created = rt.blobs.put_staged(upload.staged)
+            created = rt.blobs.put_staged(upload.staged, pending)
             stored.append(StoredFile(name, upload.staged.sha256, upload.staged.size, mime, created))
     except Exception as exc:
         discard_all(uploads)
