@@ -117,6 +117,7 @@ def _prepare_one(
     rt: Runtime,
     actor: Actor,
     path: Path,
+    source_path: str,
     earlier: dict[str, int] | None,
     defaults: dict[str, Any],
     metadata: dict[str, dict[str, Any]] | None,
@@ -125,9 +126,9 @@ def _prepare_one(
 ) -> tuple[IngestResult, PreparedRecord | None]:
     """Stage, hash, sniff and store one file (runs in a worker thread: hashing and file I/O release the GIL).
 
-    ``earlier`` maps content hashes to the records earlier runs made of this very path (looked up in bulk by
-    the caller; None with ``force``): a file whose content is among them is skipped. The blob's directory
-    fsyncs go to ``pending``, which the caller flushes before committing."""
+    ``earlier`` maps content hashes to the records earlier runs made of this very file (``source_path``, its
+    absolute form; looked up in bulk by the caller; None with ``force``): a file whose content is among them
+    is skipped. The blob's directory fsyncs go to ``pending``, which the caller flushes before committing."""
     result = IngestResult(path)
     try:
         data = {**defaults, **(match_metadata(path, metadata or {}) or {})}  # no title: the file's name, for now
@@ -139,7 +140,7 @@ def _prepare_one(
             result.record_id, result.already = earlier[staged.sha256], True
             return result, None
         prepared = prepare_record(rt, actor, data, [Upload(path.name, staged)], untitled=untitled, pending=pending)
-        prepared.source = (str(path.resolve()), staged.sha256)
+        prepared.source = (source_path, staged.sha256)
         return result, prepared
     except ArsipError as exc:
         result.error = _describe(exc)
@@ -172,12 +173,15 @@ def ingested_from(rt: Runtime, source_paths: list[str]) -> dict[str, dict[str, i
     return found
 
 
-def _with_earlier(rt: Runtime, paths: Iterator[Path], chunk: int) -> Iterator[tuple[Path, dict[str, int]]]:
-    """Each path with what earlier runs made of it, looked up ``chunk`` paths per query."""
-    while part := list(islice(paths, chunk)):
-        known = ingested_from(rt, [str(p.resolve()) for p in part])
-        for path in part:
-            yield path, known.get(str(path.resolve()), {})
+def _with_sources(
+    rt: Runtime, paths: Iterator[Path], chunk: int, force: bool
+) -> Iterator[tuple[Path, str, dict[str, int] | None]]:
+    """Each path with its absolute form and what earlier runs made of it (None with ``force``: not looked up),
+    looked up ``chunk`` paths per query."""
+    while part := [(path, str(path.resolve())) for path in islice(paths, chunk)]:
+        known = {} if force else ingested_from(rt, [source for _path, source in part])
+        for path, source in part:
+            yield path, source, None if force else known.get(source, {})
 
 
 def _commit_batch(
@@ -246,11 +250,7 @@ def ingest_paths(
 
     with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool:
         futures: deque[Future[tuple[IngestResult, PreparedRecord | None]]] = deque()
-        files: Iterator[tuple[Path, dict[str, int] | None]] = (
-            ((path, None) for path in find_files(paths))
-            if force
-            else _with_earlier(rt, iter(find_files(paths)), batch_size)
-        )
+        files = _with_sources(rt, iter(find_files(paths)), batch_size, force)
         exhausted = False
         while futures or not exhausted:
             while not exhausted and len(futures) < window:
@@ -258,8 +258,11 @@ def ingest_paths(
                 if item is None:
                     exhausted = True
                     break
+                path, source_path, earlier = item
                 futures.append(
-                    pool.submit(_prepare_one, rt, actor, item[0], item[1], defaults, metadata, untitled, pending)
+                    pool.submit(
+                        _prepare_one, rt, actor, path, source_path, earlier, defaults, metadata, untitled, pending
+                    )
                 )
             if not futures:
                 break
