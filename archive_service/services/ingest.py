@@ -128,7 +128,8 @@ def _prepare_one(
 
     ``earlier`` maps content hashes to the records earlier runs made of this very file (``source_path``, its
     absolute form; looked up in bulk by the caller; None with ``force``): a file whose content is among them
-    is skipped. The blob's directory fsyncs go to ``pending``, which the caller flushes before committing."""
+    is skipped. Making the blob durable and naming it is left to ``pending``, which the caller flushes before
+    committing."""
     result = IngestResult(path)
     try:
         data = {**defaults, **(match_metadata(path, metadata or {}) or {})}  # no title: the file's name, for now
@@ -192,6 +193,7 @@ def _commit_batch(
     try:
         pending.flush()
     except OSError as exc:
+        pending.abandon()
         for result, prepared in batch:
             result.error = f"{exc.strerror or exc}"
             release_created(rt, prepared.files)
@@ -222,11 +224,11 @@ def ingest_paths(
     force: bool = False,
 ) -> IngestSummary:
     """Ingest files in order. ``workers`` threads prepare the next files (stage and hash in one pass, sniff from
-    the bytes kept while staging, fsync the staged file and link it into the store; mostly waiting on fsync,
-    so more threads than cores pay: 4 measured best on 2 cores) while this thread commits prepared records
-    ``batch_size`` at a time in one transaction each, after one flush of the directory fsyncs the batch owes
-    (storage/durability.py). At most ``2 * workers`` files are being prepared at once, so memory stays flat
-    whatever the number of files.
+    the bytes kept while staging, check; the blob is only registered with a ``PendingSync``) while this thread
+    makes each batch of ``batch_size`` prepared records durable (storage/durability.py: the batch's data, then
+    the links that name the blobs, then the directories) and commits it in one transaction. Up to
+    ``batch_size`` files are prepared ahead, so the threads work on the next batch during the flush and the
+    commit; memory stays flat whatever the number of files (a prepared file is a staged file on disk).
 
     Files without a title get one derived from their text by the index worker; with ``propose_titles`` it is only
     proposed and the file name stays the title until staff take the proposal.
@@ -236,7 +238,7 @@ def ingest_paths(
     ingests such files again."""
     untitled = TitleSource.FILE_NAME if propose_titles else TitleSource.FILE_NAME_AUTO
     summary = IngestSummary()
-    window = max(1, 2 * workers)
+    window = max(1, 2 * workers, batch_size)
     batch: list[tuple[IngestResult, PreparedRecord]] = []
     pending = PendingSync()
 

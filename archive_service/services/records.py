@@ -162,7 +162,7 @@ def prepare_record(
 
     Split from ``commit_records`` so batch ingest can prepare the next files while the database commits this one.
     On failure every staged file is discarded and no blob this call created remains. With ``pending`` the blobs'
-    remaining fsyncs are the caller's to flush before ``commit_records`` (see services/uploads.py).
+    durability is the caller's to flush before ``commit_records`` (see services/uploads.py).
 
     A record sent with files but no ``title`` key is titled after its first file for the time being, marked
     ``untitled`` (``file_name``: the index worker proposes a title from the text; ``file_name_auto``: it applies

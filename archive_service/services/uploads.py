@@ -89,8 +89,9 @@ def check_uploads(rt: Runtime, uploads: list[Upload]) -> list[tuple[Upload, str,
 def store_uploads(rt: Runtime, uploads: list[Upload], pending: PendingSync | None = None) -> list[StoredFile]:
     """Check all uploads, then put each blob in the store. On any failure nothing stays behind.
 
-    With ``pending`` (batch ingest) the blobs' directory fsyncs are left to the caller, who must flush them
-    before committing (storage/durability.py); without it each blob is durable when this returns."""
+    With ``pending`` (batch ingest) making the blobs durable (and, locally, naming them) is left to the
+    caller, who must flush it before committing (storage/durability.py); without it each blob is durable when
+    this returns."""
     try:
         checked = check_uploads(rt, uploads)
     except Exception:

@@ -1,17 +1,19 @@
 """Blobs as plain files under ``<root>/ab/cd/<sha256>``, published atomically and durably.
 
-A blob appears under its final name only when complete (hard link of the staged file, whose hash is already
-known), so a reader never sees part of one, and the staged bytes are never copied: staging and the store share a
-filesystem. Publishing by hard link also refuses to overwrite, which makes ``created`` exact even when two
-requests store the same content at once.
+A blob appears under its final name only when complete and durable (hard link of the fsynced staged file, whose
+hash is already known), so neither a reader nor a crash ever sees part of one, and the staged bytes are never
+copied: staging and the store share a filesystem. Publishing by hard link also refuses to overwrite, which
+makes ``created`` exact when two single puts store the same content at once.
 
 Durability comes in two ways. Alone (``put_staged(staged)``, the API's one upload) the blob is durable when the
-call returns: file fsynced, then every directory it created or entered. In a batch (``put_staged(staged,
-pending)``, batch ingest) only the file's own fsync happens at once (its data must be on disk before it has a
-name, or a crash could leave a torn blob under its hash; the ingest threads do these in parallel) and the
-directory fsyncs are recorded in a ``PendingSync`` that the caller pays just before its transaction commits
-(storage/durability.py): the same guarantee (no row before its bytes and its name are on disk) for one
-``syncfs`` per batch instead of two or three directory fsyncs per blob.
+call returns: file fsynced, linked, then the three directory levels fsynced. In a batch (``put_staged(staged,
+pending)``, batch ingest) the put only creates the fan-out directories and leaves the rest to a ``PendingSync``
+that the caller flushes just before its transaction commits (storage/durability.py): the data of the whole
+batch made durable at once (one ``syncfs``), then every staged file linked under its hash, then the directories
+(a second ``syncfs``). That keeps the rule that matters (no row before its bytes and its name are on disk, no
+torn blob under a hash) for two ``syncfs`` per batch instead of one file fsync and three directory fsyncs per
+blob. Its price: ``created`` is decided before the link, so a concurrent put of the same new content may win
+the link instead, as on S3, which the commit's presence check (services/uploads.py) already handles.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -108,26 +111,50 @@ class LocalBlobStore(StagedPutMixin):
             tmp.unlink(missing_ok=True)
 
     def put_staged(self, staged: StagedFile, pending: PendingSync | None = None) -> bool:
-        """Store once per content; the staged temp file is gone afterwards whatever happened.
+        """Store once per content; the staged temp file is gone afterwards (with ``pending``: after its flush).
 
-        The staged bytes are fsynced before the blob gets its name, so a crash can never leave a torn blob under
-        a hash. The directory entries (all three levels: another writer may have created ``ab/cd`` a moment ago
-        without syncing it yet) are owed: synced before returning without ``pending``; added to ``pending``
-        otherwise, and the caller must ``pending.flush()`` before committing a row that points at the blob."""
+        Without ``pending`` the staged bytes are fsynced, linked under the hash and the three directory levels
+        fsynced (another writer may have created ``ab/cd`` a moment ago without syncing it yet) before this
+        returns. With ``pending`` all of that is left to ``pending.flush()``, which the caller runs before
+        committing a row that points at the blob: data of the whole batch first, then the links, then the
+        directories. ``created`` is then decided before the link: a concurrent put of the same new content may
+        win the link instead, as on S3, which the commit's presence check and ``release_unreferenced`` allow."""
         try:
             dest = self.path(staged.sha256)
-            created = False
+        except BaseException:
+            staged.discard()
+            raise
+        levels = [self.root, dest.parent.parent, dest.parent]
+        if pending is not None:
+            if dest.exists():
+                staged.discard()
+                pending.add(dirs=levels)
+                return False
+            self._make_dirs(dest.parent)  # here, in the caller's thread; empty directories harm nobody
+            pending.add(files=[staged.path], dirs=levels, publish=_StagedLink(self, staged, dest))
+            return True
+        created = False
+        try:
             if not dest.exists():
-                self._make_dirs(dest.parent)
                 fsync_path(staged.path)
-                created = self._publish(staged.path, dest)
+                created = self._publish_staged(staged, dest)
         finally:
             staged.discard()
-        owed = PendingSync(use_syncfs=False) if pending is None else pending
-        owed.add(dirs=[self.root, dest.parent.parent, dest.parent])
-        if pending is None:
-            owed.flush()
+        owed = PendingSync(use_syncfs=False)
+        owed.add(dirs=levels)
+        owed.flush()
         return created
+
+    def _publish_staged(self, staged: StagedFile, dest: Path) -> bool:
+        """Give durable staged bytes their final name; True if this call created it. Safe to run twice, and a
+        staged file discarded in the meantime (its record failed) is simply not published."""
+        try:
+            if not staged.path.exists():
+                return False
+            self._make_dirs(dest.parent)
+            return self._publish(staged.path, dest)
+        finally:
+            staged.discard()
 
     def open(self, sha256: str) -> BinaryIO:
         """The blob's bytes as an ordinary file."""
@@ -168,6 +195,21 @@ class LocalBlobStore(StagedPutMixin):
                 for entry in _entries(Path(second.path)):
                     if is_sha256(entry.name) and entry.name.startswith(prefix) and entry.is_file():
                         yield entry.name
+
+
+@dataclass(frozen=True)
+class _StagedLink:
+    """A staged blob waiting in a ``PendingSync`` for its data to be durable before it is linked under its hash."""
+
+    store: LocalBlobStore
+    staged: StagedFile
+    dest: Path
+
+    def publish(self) -> None:
+        self.store._publish_staged(self.staged, self.dest)
+
+    def discard(self) -> None:
+        self.staged.discard()
 
 
 def _entries(directory: Path) -> list[os.DirEntry[str]]:

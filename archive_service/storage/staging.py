@@ -34,6 +34,11 @@ class StagedFile:
         self.path.unlink(missing_ok=True)
 
 
+def _temp_file(staging_dir: Path) -> Any:
+    """A new temp file that outlives this call on purpose: ``finish`` or ``discard`` closes it."""
+    return tempfile.NamedTemporaryFile(dir=staging_dir, prefix="stage-", suffix=".part", delete=False)
+
+
 class HashingFileWriter(io.RawIOBase):
     """A file object for werkzeug's multipart parser that hashes, counts and size-limits while it writes.
 
@@ -47,11 +52,11 @@ class HashingFileWriter(io.RawIOBase):
         self._staged: StagedFile | None = None
         self._discarded = False
         staging_dir = Path(staging_dir)
-        staging_dir.mkdir(parents=True, exist_ok=True)
-        # NamedTemporaryFile outlives this call on purpose: finish() or discard() closes it.
-        self._file = tempfile.NamedTemporaryFile(  # noqa: SIM115
-            dir=staging_dir, prefix="stage-", suffix=".part", delete=False
-        )
+        try:
+            self._file = _temp_file(staging_dir)
+        except FileNotFoundError:  # created on first use only: a mkdir per upload costs more than it seems
+            staging_dir.mkdir(parents=True, exist_ok=True)
+            self._file = _temp_file(staging_dir)
         self.path = Path(self._file.name)
         self.max_size = max_size
         self._hash = hashlib.sha256()

@@ -56,7 +56,7 @@ def test_batches_number_records_without_gaps(rt, tmp_path: Path) -> None:
 
 
 def test_blobs_that_cannot_be_made_durable_commit_nothing(rt, tmp_path: Path, monkeypatch) -> None:
-    """The batch's directory fsyncs are paid before its transaction; a disk error there commits no record and
+    """The batch's blobs are made durable before its transaction; a disk error there commits no record and
     leaves no blob behind (the I/O error is injected: a real one cannot be provoked in a test)."""
     auth.create_unit(rt, SYSTEM, "kominfo", "Kominfo")
     paths = _letters(tmp_path, 3)
