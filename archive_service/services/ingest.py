@@ -186,12 +186,17 @@ def _with_sources(
 
 
 def _commit_batch(
-    rt: Runtime, actor: Actor, batch: list[tuple[IngestResult, PreparedRecord]], pending: PendingSync
+    rt: Runtime,
+    actor: Actor,
+    batch: list[tuple[IngestResult, PreparedRecord]],
+    flushed: Future[None],
+    pending: PendingSync,
 ) -> None:
-    """Make the batch's blobs durable, then commit it in one transaction; if that fails, commit one by one so
-    only the bad record is skipped. If the blobs cannot be made durable nothing is committed."""
+    """Wait until the batch's blobs are durable (``flushed``), then commit it in one transaction; if that fails,
+    commit one by one so only the bad record is skipped. If the blobs cannot be made durable nothing is
+    committed, and nothing prepared so far is published any more."""
     try:
-        pending.flush()
+        flushed.result()
     except OSError as exc:
         pending.abandon()
         for result, prepared in batch:
@@ -223,12 +228,13 @@ def ingest_paths(
     propose_titles: bool = False,
     force: bool = False,
 ) -> IngestSummary:
-    """Ingest files in order. ``workers`` threads prepare the next files (stage and hash in one pass, sniff from
-    the bytes kept while staging, check; the blob is only registered with a ``PendingSync``) while this thread
-    makes each batch of ``batch_size`` prepared records durable (storage/durability.py: the batch's data, then
-    the links that name the blobs, then the directories) and commits it in one transaction. Up to
-    ``batch_size`` files are prepared ahead, so the threads work on the next batch during the flush and the
-    commit; memory stays flat whatever the number of files (a prepared file is a staged file on disk).
+    """Ingest files in order, in three overlapping stages. ``workers`` threads prepare the next files (stage and
+    hash in one pass, sniff from the bytes kept while staging, check; the blob is only registered with a
+    ``PendingSync``). When ``batch_size`` records are prepared, one more thread makes them durable
+    (storage/durability.py: the data, then the links that name the blobs, then the directories: I/O, two
+    ``syncfs``) while this thread commits the previous batch, whose flush has finished, in one transaction
+    (CPU). Up to ``batch_size`` files are prepared ahead; memory stays flat whatever the number of files (a
+    prepared file is a staged file on disk).
 
     Files without a title get one derived from their text by the index worker; with ``propose_titles`` it is only
     proposed and the file name stays the title until staff take the proposal.
@@ -241,16 +247,28 @@ def ingest_paths(
     window = max(1, 2 * workers, batch_size)
     batch: list[tuple[IngestResult, PreparedRecord]] = []
     pending = PendingSync()
+    in_flight: list[tuple[list[tuple[IngestResult, PreparedRecord]], Future[None]]] = []
+
+    def commit_in_flight() -> None:
+        for committed, flushed in in_flight:
+            _commit_batch(rt, actor, committed, flushed, pending)
+            for result, _prepared in committed:
+                summary.results.append(result)
+                if progress:
+                    progress(result)
+        in_flight.clear()
 
     def flush() -> None:
-        _commit_batch(rt, actor, batch, pending)
-        for result, _prepared in batch:
-            summary.results.append(result)
-            if progress:
-                progress(result)
+        """Start making this batch durable, and commit the one before it meanwhile."""
+        flushed = syncer.submit(pending.flush)
+        commit_in_flight()
+        in_flight.append((list(batch), flushed))
         batch.clear()
 
-    with ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool:
+    with (
+        ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="ingest") as pool,
+        ThreadPoolExecutor(max_workers=1, thread_name_prefix="ingest-sync") as syncer,
+    ):
         futures: deque[Future[tuple[IngestResult, PreparedRecord | None]]] = deque()
         files = _with_sources(rt, iter(find_files(paths)), batch_size, force)
         exhausted = False
@@ -279,6 +297,7 @@ def ingest_paths(
                 flush()
         if batch:
             flush()
+        commit_in_flight()
     return summary
 
 
