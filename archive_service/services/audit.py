@@ -23,10 +23,13 @@ from ..db.types import utcnow
 from .actor import Actor
 
 GENESIS_HASH = "0" * 64
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def jsonable(value: Any) -> Any:
     """Values as they are stored in ``changes``: dates as ISO strings, sets/tuples as lists."""
+    if value is None or type(value) in _PLAIN:  # most values: answered before the isinstance chain (batch ingest)
+        return value
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple | set):
