@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from ..db import AuditEvent, AuditHead
@@ -49,19 +49,18 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, dict[str, A
     return out
 
 
+_HASHED = ("id", "at", "actor_id", "actor_name", "action", "entity_type", "entity_id", "record_id", "changes")
+
+
 def event_hash(prev_hash: str, event: AuditEvent) -> str:
     """SHA-256 over the previous hash and a canonical JSON of the row's content."""
-    content = {
-        "id": event.id,
-        "at": event.at.isoformat(timespec="microseconds"),
-        "actor_id": event.actor_id,
-        "actor_name": event.actor_name,
-        "action": event.action,
-        "entity_type": event.entity_type,
-        "entity_id": event.entity_id,
-        "record_id": event.record_id,
-        "changes": event.changes,
-    }
+    return _row_hash(prev_hash, {name: getattr(event, name) for name in _HASHED})
+
+
+def _row_hash(prev_hash: str, row: dict[str, Any]) -> str:
+    """``event_hash`` of a row given as a mapping (the bulk path builds rows, not ORM objects)."""
+    content = {name: row[name] for name in _HASHED}
+    content["at"] = row["at"].isoformat(timespec="microseconds")
     canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(f"{prev_hash}\n{canonical}".encode()).hexdigest()
 
@@ -111,6 +110,47 @@ def append(
     head.last_hash = event.hash
     head.count = head.count + 1
     return event
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event for ``append_many``."""
+
+    action: str
+    entity_type: str
+    entity_id: str | int
+    record_id: int | None = None
+    changes: dict[str, Any] | None = None
+
+
+def append_many(session: Session, actor: Actor, entries: list[Entry]) -> None:
+    """Append several events to the chain with one multi-row insert, the same rows and hashes ``append`` would
+    give one by one (one timestamp for all). Why: a batch ingest appends two events per record, and building an
+    ORM object and flushing it per event was the largest share of the committing thread's CPU."""
+    if not entries:
+        return
+    head = _lock_head(session)
+    at = utcnow()
+    prev_hash, last_id = head.last_hash, head.last_id
+    rows: list[dict[str, Any]] = []
+    for entry in entries:
+        last_id += 1
+        row = {
+            "id": last_id,
+            "at": at,
+            "actor_id": actor.user_id,
+            "actor_name": actor.username,
+            "action": entry.action,
+            "entity_type": entry.entity_type,
+            "entity_id": str(entry.entity_id),
+            "record_id": entry.record_id,
+            "changes": jsonable(entry.changes or {}),
+            "prev_hash": prev_hash,
+        }
+        row["hash"] = prev_hash = _row_hash(prev_hash, row)
+        rows.append(row)
+    session.execute(insert(AuditEvent), rows)
+    head.last_id, head.last_hash, head.count = last_id, prev_hash, head.count + len(rows)
 
 
 @dataclass(frozen=True)

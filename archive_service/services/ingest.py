@@ -179,10 +179,23 @@ def _with_sources(
 ) -> Iterator[tuple[Path, str, dict[str, int] | None]]:
     """Each path with its absolute form and what earlier runs made of it (None with ``force``: not looked up),
     looked up ``chunk`` paths per query."""
-    while part := [(path, str(path.resolve())) for path in islice(paths, chunk)]:
+    resolved_dirs: dict[Path, Path] = {}
+    while part := [(path, str(_resolve(path, resolved_dirs))) for path in islice(paths, chunk)]:
         known = {} if force else ingested_from(rt, [source for _path, source in part])
         for path, source in part:
             yield path, source, None if force else known.get(source, {})
+
+
+def _resolve(path: Path, resolved_dirs: dict[Path, Path]) -> Path:
+    """``path.resolve()`` with each folder resolved once: resolving walks every component with ``lstat``, which
+    for thousands of files in a few folders was a visible share of the committing thread's time. A file that is
+    itself a symbolic link is resolved in full."""
+    if path.is_symlink():
+        return path.resolve()
+    parent = resolved_dirs.get(path.parent)
+    if parent is None:
+        parent = resolved_dirs[path.parent] = path.parent.resolve()
+    return parent / path.name
 
 
 def _commit_batch(

@@ -124,19 +124,26 @@ def _insert_files(session: Session, actor: Actor, items: list[tuple[int, StoredF
         .scalars()
         .all()
     )
-    for file_id, (record_id, f) in zip(ids, items, strict=True):
-        audit.append(
-            session,
-            actor,
-            str(AuditAction.FILE_ADD),
-            entity_type="file",
-            entity_id=file_id,
-            record_id=record_id,
-            changes={
-                name: {"before": None, "after": value}
-                for name, value in (("filename", f.filename), ("sha256", f.sha256), ("size", f.size), ("mime", f.mime))
-            },
-        )
+    action = str(AuditAction.FILE_ADD)
+    audit.append_many(
+        session,
+        actor,
+        [
+            audit.Entry(
+                action,
+                "file",
+                file_id,
+                record_id,
+                {
+                    "filename": {"before": None, "after": f.filename},
+                    "sha256": {"before": None, "after": f.sha256},
+                    "size": {"before": None, "after": f.size},
+                    "mime": {"before": None, "after": f.mime},
+                },
+            )
+            for file_id, (record_id, f) in zip(ids, items, strict=True)
+        ],
+    )
 
 
 @dataclass
@@ -247,16 +254,15 @@ def commit_records(
                 )
             except IntegrityError as exc:
                 raise Conflict("Nomor arsip sudah dipakai.", "Record number is already used.") from exc
-            for record_id, row in zip(ids, rows, strict=True):
-                audit.append(
-                    session,
-                    actor,
-                    str(AuditAction.RECORD_CREATE),
-                    entity_type="record",
-                    entity_id=record_id,
-                    record_id=record_id,
-                    changes=audit.diff({}, _created(row)),
-                )
+            action = str(AuditAction.RECORD_CREATE)
+            audit.append_many(
+                session,
+                actor,
+                [
+                    audit.Entry(action, "record", record_id, record_id, audit.diff({}, _created(row)))
+                    for record_id, row in zip(ids, rows, strict=True)
+                ],
+            )
             _insert_files(session, actor, [(rid, f) for rid, p in zip(ids, batch, strict=True) for f in p.files])
             sources = [
                 {"source_path": p.source[0], "sha256": p.source[1], "record_id": rid, "ingested_at": now}

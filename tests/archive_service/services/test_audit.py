@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from sqlalchemy import delete, select, update
 
@@ -113,3 +115,27 @@ def test_failed_change_writes_no_audit_row(rt, accounts) -> None:
         )
     with rt.db.read() as session:
         assert session.execute(select(AuditEvent.id)).all() == before
+
+
+def test_bulk_append_continues_the_chain_as_single_appends_do(rt, accounts) -> None:
+    """``append_many`` (batch ingest) writes consecutive ids that link to the rows before and after it, and the
+    chain still verifies and names a row altered inside the bulk part."""
+    _make_history(rt, accounts)
+    entries = [audit.Entry("record.note", "record", n, None, {"n": {"before": None, "after": n}}) for n in range(5)]
+    with rt.db.write() as session:
+        before = session.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc())).scalars().first()
+        audit.append(session, SYSTEM, "record.note", entity_type="record", entity_id="x", changes={"a": 1})
+        audit.append_many(session, SYSTEM, entries)
+        audit.append(session, SYSTEM, "record.note", entity_type="record", entity_id="y", changes={"b": 2})
+    with rt.db.write() as session:
+        audit.append_many(session, SYSTEM, entries[:2])
+    with rt.db.read() as session:
+        rows = session.execute(select(AuditEvent).where(AuditEvent.id > before).order_by(AuditEvent.id)).scalars().all()
+        assert [r.id for r in rows] == list(range(before + 1, before + 10))
+        assert all(b.prev_hash == a.hash for a, b in itertools.pairwise(rows))
+        assert [r.changes for r in rows[1:6]] == [{"n": {"before": None, "after": n}} for n in range(5)]
+    assert _verify(rt).ok
+    with rt.db.write() as session:
+        session.execute(update(AuditEvent).where(AuditEvent.id == before + 4).values(entity_id="diubah"))
+    report = _verify(rt)
+    assert not report.ok and report.problems[0].event_id == before + 4
