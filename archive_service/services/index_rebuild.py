@@ -6,6 +6,11 @@ the records in id ranges and builds their documents — loading stored text and 
 expensive part — in worker processes, a bounded number of ranges ahead of the one process that feeds the new index,
 so memory stays flat whatever the number of records and both cores work. The new index is swapped in atomically;
 changes committed during the build are applied again afterwards from the outbox.
+
+Where the time goes (benchmarks/reindex.py prints the CPU split): the workers read plain columns (ORM objects cost
+more than the analysis) and also encode each range for the engine (``IndexBuild.encoder``: tantivy's JSON
+documents), so the feeding process does little besides handing them to the engine, whose own indexing thread is the
+other large cost.
 """
 
 from __future__ import annotations
