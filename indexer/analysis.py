@@ -111,7 +111,10 @@ def _split(norm: str) -> tuple[list[str], list[str]]:
     faster than a Unicode regex; text with other non-ASCII characters takes the regex, which knows every script."""
     spaced = norm.translate(_WORDS_TABLE)
     if spaced.isascii():
-        return spaced.split(), norm.translate(_PARTS_TABLE).split()  # a lone "-" token has no stems: harmless
+        words = spaced.split()
+        if "-" not in spaced:  # the two tables differ only in "-": without one, the parts are the words
+            return words, words
+        return words, norm.translate(_PARTS_TABLE).split()  # a lone "-" token has no stems: harmless
     return _WORD.findall(norm), _PART.findall(norm)
 
 
@@ -132,6 +135,19 @@ _TOKEN_STEMS = _TokenStems()
 _TOKEN_CACHE_MAX = 500_000
 
 
+class _TokenStemText(dict[str, str]):
+    """token → its lemmas space-joined ("" for none): the stem stream of ``Analyzed.of`` is then one ``join`` over
+    a ``map``, in C, instead of chaining tuples into a list and joining that."""
+
+    def __missing__(self, token: str) -> str:
+        value = " ".join(_TOKEN_STEMS[token])
+        self[token] = value
+        return value
+
+
+_TOKEN_STEM_TEXT = _TokenStemText()
+
+
 @dataclass(frozen=True)
 class Analyzed:
     """A text already analysed: the exact and stem streams space-joined, and its codes.
@@ -146,9 +162,18 @@ class Analyzed:
 
     @classmethod
     def of(cls, text: str) -> Analyzed:
+        """``text`` analysed: the streams of :func:`analyze`, joined, and its codes."""
         norm = normalize(text)  # once for both streams and the codes: on a long document it is a large share
-        exact, stems = _analyze_normalized(norm)
-        return cls(" ".join(exact), " ".join(stems), tuple(_codes_normalized(norm)))
+        words, parts = _split(norm)
+        exact = (
+            parts if max(map(len, parts), default=0) <= MAX_TOKEN_LEN else [w for w in parts if len(w) <= MAX_TOKEN_LEN]
+        )
+        stems = " ".join(filter(None, map(_TOKEN_STEM_TEXT.__getitem__, words)))
+        if len(_TOKEN_STEM_TEXT) > _TOKEN_CACHE_MAX:  # bounded, as _TOKEN_STEMS
+            _TOKEN_STEM_TEXT.clear()
+        if len(_TOKEN_STEMS) > _TOKEN_CACHE_MAX:
+            _TOKEN_STEMS.clear()
+        return cls(" ".join(exact), stems, tuple(_codes_normalized(norm)))
 
     @classmethod
     def join(cls, parts: list[Analyzed]) -> Analyzed:
@@ -194,13 +219,26 @@ def codes(text: str) -> list[str]:
     return _codes_normalized(normalize(text))
 
 
+def _maybe_code(text: str) -> bool:
+    """Whether ``text`` may hold a code: a number holds a "/", a classification code a digit, a dot and a digit.
+    The full-stop after a sentence's last word is thus not looked at any further (a few ``find`` calls, in C)."""
+    if "/" in text:
+        return True
+    dot = text.find(".", 1)
+    while dot != -1:
+        if text[dot - 1 : dot].isdecimal() and text[dot + 1 : dot + 2].isdecimal():  # (\d is a decimal digit)
+            return True
+        dot = text.find(".", dot + 1)
+    return False
+
+
 def _codes_normalized(norm: str) -> list[str]:
     refs = _ref_keys(norm)
-    if "/" not in norm and "." not in norm:
+    if not _maybe_code(norm):
         return refs
     found: dict[str, None] = {}
     for token in norm.split():
-        if "/" in token or "." in token:
+        if "/" in token or ("." in token and _maybe_code(token)):
             code = _as_code(token)
             if code is not None:
                 _add_code(found, code)

@@ -6,6 +6,11 @@ the records in id ranges and builds their documents — loading stored text and 
 expensive part — in worker processes, a bounded number of ranges ahead of the one process that feeds the new index,
 so memory stays flat whatever the number of records and both cores work. The new index is swapped in atomically;
 changes committed during the build are applied again afterwards from the outbox.
+
+Where the time goes (benchmarks/reindex.py prints the CPU split): the workers read plain columns (ORM objects cost
+more than the analysis) and also encode each range for the engine (``IndexBuild.encoder``: tantivy's JSON
+documents), so the feeding process does little besides handing them to the engine, whose own indexing thread is the
+other large cost.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from sqlalchemy import func, select
 
@@ -24,7 +30,7 @@ from indexer.backends import IndexOutdated
 from indexer.model import IndexDocument, IndexedVersion
 
 from ..config import Settings
-from ..db import OutboxEvent, Record
+from ..db import OutboxEvent, Record, RecordFile
 from ..runtime import Runtime
 from .indexing import INDEXES, PUBLIC, document_for, indexed_condition, public_condition, record_texts, sync_in_chunks
 from .public_versions import public_view
@@ -105,17 +111,56 @@ def id_ranges(rt: Runtime, index: str, size: int = RANGE_SIZE) -> Iterator[tuple
         yield after, last
 
 
+# What ``document_for`` and ``public_view`` read of a record, fetched as plain columns: loading ORM ``Record``
+# objects (every column, the creator joined, the files and their extractions selected in) cost more than analysing
+# the text. The public index also needs the approved version (``public_snapshot``).
+_COLUMNS = (
+    Record.id,
+    Record.version,
+    Record.title,
+    Record.description,
+    Record.dip_summary,
+    Record.record_no,
+    Record.classification_code,
+    Record.kip_category,
+    Record.processing_unit,
+    Record.doc_date,
+    Record.published_at,
+    Record.security_class,
+    Record.publication_state,
+    Record.creator_org,
+)
+_FILE_COLUMNS = (RecordFile.record_id, RecordFile.id, RecordFile.blob_sha256, RecordFile.filename, RecordFile.mime)
+
+
+class _RecordRow:
+    """A record's indexed columns and its files (in id order, as ``Record.files``), read without the ORM."""
+
+    def __init__(self, columns: dict[str, Any], files: list[Any]) -> None:
+        self.__dict__.update(columns)
+        self.files = files
+
+
 def documents_in_range(rt: Runtime, index: str, after: int, upto: int) -> list[IndexDocument]:
     """The documents of records ``after < id <= upto``, with their text analysed (ready for any engine)."""
+    public = index == PUBLIC
+    columns = (*_COLUMNS, Record.public_snapshot) if public else _COLUMNS
     with rt.db.read() as session:
-        q = select(Record).where(Record.id > after, Record.id <= upto).order_by(Record.id)
-        q = q.where(public_condition() if index == PUBLIC else indexed_condition())
-        records = list(session.execute(q).scalars())
-        if index == PUBLIC:  # the approved version of each (services/public_versions.py)
+        q = select(*columns).where(Record.id > after, Record.id <= upto).order_by(Record.id)
+        result = session.execute(q.where(public_condition() if public else indexed_condition()))
+        keys = tuple(result.keys())
+        rows = result.all()
+        files: dict[int, list[Any]] = {}
+        q_files = select(*_FILE_COLUMNS).where(RecordFile.record_id > after, RecordFile.record_id <= upto)
+        for file in session.execute(q_files.order_by(RecordFile.id)):
+            files.setdefault(file.record_id, []).append(file)
+        records = cast(
+            list[Record], [_RecordRow(dict(zip(keys, row, strict=True)), files.get(row[0], [])) for row in rows]
+        )
+        if public:  # the approved version of each (services/public_versions.py)
             records = [public_view(r) for r in records]
         texts = record_texts(rt, session, records)
-        docs = [document_for(r, *texts[r.id]) for r in records]
-        session.expunge_all()
+    docs = [document_for(r, *texts[r.id]) for r in records]
     for doc in docs:
         doc.description_analyzed = Analyzed.of(doc.description)
         if doc.body_analyzed is None:
@@ -131,23 +176,27 @@ def _worker_init(settings: Settings) -> None:
     _WORKER_RT = Runtime.from_settings(settings)
 
 
-def _worker_range(index: str, after: int, upto: int) -> list[IndexDocument]:
+def _worker_range(index: str, after: int, upto: int, encode: Callable[[list[IndexDocument]], object]) -> object:
+    """One range's documents, encoded for the engine by ``encode`` (``IndexBuild.encoder``) here in the worker."""
     assert _WORKER_RT is not None
-    return documents_in_range(_WORKER_RT, index, after, upto)
+    return encode(documents_in_range(_WORKER_RT, index, after, upto))
 
 
-def iter_document_batches(rt: Runtime, index: str, *, workers: int) -> Iterator[list[IndexDocument]]:
-    """Batches of documents in id order; built by ``workers`` processes at most 2 × ``workers`` ranges ahead."""
+def iter_encoded_batches(
+    rt: Runtime, index: str, encode: Callable[[list[IndexDocument]], object], *, workers: int
+) -> Iterator[object]:
+    """Batches of documents in id order, each encoded by ``encode``; built by ``workers`` processes at most
+    2 × ``workers`` ranges ahead."""
     ranges = id_ranges(rt, index)
     if workers <= 0 or _count(rt, index) < PARALLEL_FROM:
         for after, upto in ranges:
-            yield documents_in_range(rt, index, after, upto)
+            yield encode(documents_in_range(rt, index, after, upto))
         return
     context = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_init, initargs=(rt.settings,)) as pool:
-        pending: deque[Future[list[IndexDocument]]] = deque()
+        pending: deque[Future[object]] = deque()
         for after, upto in ranges:
-            pending.append(pool.submit(_worker_range, index, after, upto))
+            pending.append(pool.submit(_worker_range, index, after, upto, encode))
             if len(pending) >= 2 * workers:
                 yield pending.popleft().result()
         while pending:
@@ -180,10 +229,11 @@ def reindex(rt: Runtime, index: str, *, progress: Callable[[int], object] | None
     build = rt.search.index(index).begin_rebuild()
     stats = ReindexStats(index)
     try:
-        for docs in iter_document_batches(rt, index, workers=rt.settings.extract_workers):
-            stats.records += build.add(docs)
+        for batch in iter_encoded_batches(rt, index, build.encoder(), workers=rt.settings.extract_workers):
+            added = build.add_encoded(batch)
+            stats.records += added
             if progress is not None:
-                progress(len(docs))
+                progress(added)
         build.swap()
     except BaseException:
         build.abort()

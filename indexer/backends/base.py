@@ -9,7 +9,7 @@ pointer file, Elasticsearch swaps an alias. Everything an engine takes and gives
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from ..model import IndexDocument, IndexedVersion, SearchRequest, SearchResult
 
@@ -28,6 +28,20 @@ class IndexBuild(ABC):
     @abstractmethod
     def add(self, docs: Iterable[IndexDocument]) -> int:
         """Add documents (streamed: the engine buffers at most a bounded batch); returns how many were added."""
+
+    def encoder(self) -> Callable[[list[IndexDocument]], object]:
+        """A picklable function turning a batch of documents into what :meth:`add_encoded` takes.
+
+        Why: a reindex builds documents in worker processes and feeds the new index from one process. An engine
+        whose per-document work is CPU-bound (tantivy: building its document) does it in the workers this way, so
+        the feeding process only hands ready documents to the engine. The default ships the documents as they are.
+        """
+        return list
+
+    def add_encoded(self, batch: object) -> int:
+        """Add a batch made by :meth:`encoder`'s function; returns how many documents were added."""
+        assert isinstance(batch, list)
+        return self.add(batch)
 
     @abstractmethod
     def swap(self) -> None:

@@ -21,13 +21,14 @@ process reload when the index's ``meta.json`` changes.
 
 from __future__ import annotations
 
+import base64
 import fcntl
 import json
 import os
 import shutil
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import date
@@ -113,11 +114,14 @@ def build_schema() -> tantivy.Schema:
     return sb.build()
 
 
-def to_tantivy(doc: IndexDocument) -> tantivy.Document:
-    """Analyse one record into a tantivy document (pure: no index needed, so it can run in worker processes)."""
-    d = tantivy.Document()
-    d.add_integer("id", doc.id)
-    d.add_integer("version", doc.version)
+_INTEGER_FIELDS = frozenset({"id", "version", "year", "date", "date_asc"})
+_BYTES_FIELDS = frozenset({"title", "body"})
+
+
+def document_fields(doc: IndexDocument) -> dict[str, list[Any]]:
+    """Analyse one record into the values of each tantivy field (pure: no index needed, so worker processes can
+    run it). Both ways a document reaches tantivy are made from this: :func:`to_tantivy` (the incremental path)
+    and :func:`encode_batch` (a reindex), so they cannot differ."""
     title = analysis.Analyzed.of(doc.title)
     body = analysis.Analyzed.join(
         [
@@ -125,35 +129,69 @@ def to_tantivy(doc: IndexDocument) -> tantivy.Document:
             doc.body_analyzed or analysis.Analyzed.of(doc.body),
         ]
     )
-    d.add_text("title_stem", title.stems)
-    d.add_text("stem", f"{title.stems} {body.stems}")
-    d.add_text("title_exact", title.exact)
-    d.add_text("exact", f"{title.exact} {body.exact}")
+    fields: dict[str, list[Any]] = {
+        "id": [doc.id],
+        "version": [doc.version],
+        "title_stem": [title.stems],
+        "stem": [f"{title.stems} {body.stems}"],
+        "title_exact": [title.exact],
+        "exact": [f"{title.exact} {body.exact}"],
+    }
     codes = dict.fromkeys((*title.codes, *body.codes))
     if doc.classification_code:
         codes.update(dict.fromkeys(analysis.classification_prefixes(analysis.normalize(doc.classification_code))))
     if doc.record_no:
         codes[analysis.normalize(doc.record_no)] = None
-    for code in codes:
-        d.add_text("codes", code)
-    for key in analysis.identity_keys(doc.title, doc.description, doc.body, doc.file_names):
-        d.add_text("ident", key)
+    if codes:
+        fields["codes"] = list(codes)
+    ident = analysis.identity_keys(doc.title, doc.description, doc.body, doc.file_names)
+    if ident:
+        fields["ident"] = ident
     if doc.kip_category:
-        d.add_text("kip_category", doc.kip_category)
-    d.add_text("unit", doc.unit)
-    d.add_text("class_top", doc.class_top)
-    d.add_text("security_class", doc.security_class)
-    for ft in dict.fromkeys(doc.file_types):
-        d.add_text("file_type", ft)
+        fields["kip_category"] = [doc.kip_category]
+    fields["unit"] = [doc.unit]
+    fields["class_top"] = [doc.class_top]
+    fields["security_class"] = [doc.security_class]
+    if doc.file_types:
+        fields["file_type"] = list(dict.fromkeys(doc.file_types))
     if doc.year is not None:
-        d.add_integer("year", doc.year)
+        fields["year"] = [doc.year]
     newest_first, oldest_first = _date_sort_keys(doc)
-    d.add_integer("date", newest_first)
-    d.add_integer("date_asc", oldest_first)
-    d.add_bytes("title", doc.title.encode())
+    fields["date"] = [newest_first]
+    fields["date_asc"] = [oldest_first]
+    fields["title"] = [doc.title.encode()]
     stored = f"{doc.description}\n{doc.body[:MAX_STORED_BODY]}" if doc.description else doc.body[:MAX_STORED_BODY]
-    d.add_bytes("body", stored.encode())
+    fields["body"] = [stored.encode()]
+    return fields
+
+
+def to_tantivy(doc: IndexDocument) -> tantivy.Document:
+    """One record as a tantivy document (see :func:`document_fields`)."""
+    d = tantivy.Document()
+    for name, values in document_fields(doc).items():
+        add = d.add_integer if name in _INTEGER_FIELDS else d.add_bytes if name in _BYTES_FIELDS else d.add_text
+        for value in values:
+            add(name, value)
     return d
+
+
+def encode_batch(docs: list[IndexDocument]) -> str:
+    """Documents as tantivy's JSON documents, one a line (what :meth:`TantivyBuild.add_encoded` takes).
+
+    A reindex runs this in its worker processes: the feeding process then makes one call per document
+    (``IndexWriter.add_json``, parsed in Rust) instead of analysing and assembling each document in Python, and
+    a batch crosses the process boundary as one string instead of thousands of pickled objects. Bytes fields go
+    as base64, as tantivy's JSON reader expects them; JSON escapes newlines, so a line is a document."""
+    lines = []
+    for doc in docs:
+        fields = document_fields(doc)
+        for name in _BYTES_FIELDS:
+            fields[name] = [base64.b64encode(v).decode("ascii") for v in fields[name]]
+        lines.append(_to_json(fields))
+    return "\n".join(lines)
+
+
+_to_json = json.JSONEncoder(separators=(",", ":")).encode  # ASCII escapes: the fastest of the C encoder's modes
 
 
 def _date_key(doc: IndexDocument) -> int:
@@ -634,6 +672,20 @@ class TantivyBuild(IndexBuild):
             n += 1
         self.added += n
         return n
+
+    def encoder(self) -> Callable[[list[IndexDocument]], object]:
+        return encode_batch
+
+    def add_encoded(self, batch: object) -> int:
+        assert isinstance(batch, str)
+        if not batch:
+            return 0
+        add = self.writer.add_json
+        lines = batch.split("\n")
+        for line in lines:
+            add(line)
+        self.added += len(lines)
+        return len(lines)
 
     def swap(self) -> None:
         """Make the new generation live; the old one and any left by killed reindexes are deleted."""
