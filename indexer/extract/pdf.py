@@ -49,8 +49,8 @@ OCR_DPI = 300
 MAX_OCR_PIXELS = 40_000_000  # an A4 page at 300 dpi is 8.7 million; this allows A2 before scaling down
 
 _ALNUM = re.compile(r"[^\W_]")
-_SPACE = re.compile(r"\s+")
 _NOT_ALNUM = re.compile(r"[\W_]+")
+_DELETE_NOT_ALNUM = str.maketrans(dict.fromkeys(chr(i) for i in range(128) if not chr(i).isalnum()))  # ASCII: fast
 MIN_ALNUM_RATIO = 0.6
 _PDFMINER_CID = re.compile(r"\(cid:\d+\)")
 
@@ -72,8 +72,9 @@ def is_usable(text: str, need: int = USABLE_CHARS) -> bool:
     ``!"# !$ !%&!'"!!'``): such a page is treated as having no text layer, so OCR reads it instead."""
     if sum(1 for _ in itertools.islice(_ALNUM.finditer(text), need)) < need:
         return False
-    sample = _SPACE.sub("", text[:4000])
-    return len(_NOT_ALNUM.sub("", sample)) >= MIN_ALNUM_RATIO * len(sample)
+    sample = "".join(text[:4000].split())  # without whitespace (what ``\s`` matches), in C
+    alnum = len(sample.translate(_DELETE_NOT_ALNUM)) if sample.isascii() else len(_NOT_ALNUM.sub("", sample))
+    return alnum >= MIN_ALNUM_RATIO * len(sample)
 
 
 def extract_pdf(
