@@ -19,10 +19,11 @@ text:
 
 Every function is pure and cached where words repeat; the indexer calls them millions of times.
 
-Cost: on the corpus ingest (benchmarks/ingest_corpus.py) the machine is CPU-bound, and this module's work — plus
-shipping its token strings from the extraction workers to tantivy, which splits them again — is most of what ingest
-spends beyond text extraction. The next saving is to let tantivy tokenise the exact stream itself (a registered
-tokenizer with the same normalisation, ``Index.register_tokenizer``) and keep only the lemmas here.
+Cost: on the corpus ingest (benchmarks/ingest_corpus.py, 18 million characters) ``Analyzed.of`` takes about 4 s
+of CPU in the extraction workers, against about 21 s for pdfium reading the pages; shipping the joined streams to
+the indexing process costs 0.1 s, and tantivy's whitespace tokenizer splitting them again is Rust. A tantivy
+tokenizer for the exact stream (``Index.register_tokenizer``) would save the ~0.3 s of ``split`` and ``join``,
+but tantivy-py offers no NFKC or case folding, so its tokens would not be the query path's for every text.
 """
 
 from __future__ import annotations
@@ -97,25 +98,43 @@ def _analyze_normalized(norm: str) -> tuple[list[str], list[str]]:
     return exact, stems
 
 
-# Everything but letters, digits and "-" becomes a space; so do the non-ASCII punctuation marks PDFs are full of.
-_SEPARATORS = {chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "-")}
-_SEPARATORS.update(
-    dict.fromkeys("\u00a0\u00ab\u00b7\u00bb\u2010\u2011\u2013\u2014\u2018\u2019\u201c\u201d\u2022\u2026", " ")
-)
-_WORDS_TABLE = str.maketrans(_SEPARATORS)
-_PARTS_TABLE = str.maketrans({**_SEPARATORS, "-": " "})
+# ASCII text: everything but letters, digits and "-" becomes a space (other text: ``_spaced``).
+_WORDS_TABLE = str.maketrans({chr(i): " " for i in range(128) if not (chr(i).isalnum() or chr(i) == "-")})
 
 
 def _split(norm: str) -> tuple[list[str], list[str]]:
-    """(hyphenated words, their parts) of normalised text. ``str.translate`` + ``split`` run in C several times
-    faster than a Unicode regex; text with other non-ASCII characters takes the regex, which knows every script."""
-    spaced = norm.translate(_WORDS_TABLE)
-    if spaced.isascii():
+    """(hyphenated words, their parts) of normalised text, exactly as ``_WORD.findall`` and ``_PART.findall`` give
+    them, in C: every character that is not a letter, a digit or ``-`` becomes a space (``_spaced``), then
+    ``split``; hyphens not between two letters or digits are separators too (``a--b`` is ``a`` and ``b``)."""
+    spaced = _spaced(norm)
+    if "-" not in spaced:  # without a hyphen the parts are the words: one split
         words = spaced.split()
-        if "-" not in spaced:  # the two tables differ only in "-": without one, the parts are the words
-            return words, words
-        return words, norm.translate(_PARTS_TABLE).split()  # a lone "-" token has no stems: harmless
-    return _WORD.findall(norm), _PART.findall(norm)
+        return words, words
+    parts = spaced.replace("-", " ").split()
+    if "--" in spaced or " -" in spaced or "- " in spaced or spaced[0] == "-" or spaced[-1] == "-":
+        spaced = _HYPHEN_RUN.sub(" ", f" {spaced} ").replace(" -", "  ").replace("- ", "  ")
+    return spaced.split(), parts
+
+
+def _spaced(norm: str) -> str:
+    """``norm`` with every character that is not a letter, a digit or ``-`` replaced by a space.
+
+    ASCII text takes ``str.translate``, which CPython runs from a cache for ASCII strings. On any other string
+    ``translate`` looks every character up in the table (1.6 s for the corpus's 12 million such characters, half
+    the analyser's time; a regex is no faster), so there the few kinds of separator the text holds are replaced
+    one by one, each a fast C scan (0.25 s)."""
+    if norm.isascii():
+        return norm.translate(_WORDS_TABLE)
+    separators = [ch for ch in set(norm) if ch != " " and ch != "-" and not ch.isalnum()]
+    if len(separators) > _MAX_REPLACED:  # hostile text full of distinct symbols: one pass with a table instead
+        return norm.translate(dict.fromkeys(map(ord, separators), " "))
+    for ch in separators:
+        norm = norm.replace(ch, " ")
+    return norm
+
+
+_MAX_REPLACED = 64
+_HYPHEN_RUN = re.compile(r"--+")
 
 
 class _TokenStems(dict[str, tuple[str, ...]]):

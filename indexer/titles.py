@@ -171,12 +171,22 @@ def normalise(text: str) -> str:
 
 
 def _normalise_line(line: str) -> str:
-    line = _SPACED_HYPHEN.sub(
-        lambda m: f"{m.group(1)}-{m.group(2)}" if m.group(1).lower() == m.group(2).lower() else m.group(0),
-        line.strip(),
-    )
-    line = re.sub(r"(?<=\d)(TAHUN)\b|\b(TAHUN)(?=\d)", lambda m: f" {m.group(0)} ", line)  # "42TAHUN2022"
-    return _YEAR_OCR.sub(_year_digits, line)
+    """Each pattern only where its literal part occurs: derive_title runs in the index worker for every file, and
+    three regexes over every line were most of its time."""
+    line = line.strip()
+    if "-" in line:
+        line = _SPACED_HYPHEN.sub(
+            lambda m: f"{m.group(1)}-{m.group(2)}" if m.group(1).lower() == m.group(2).lower() else m.group(0), line
+        )
+    if "TAHUN" in line:
+        line = _TAHUN_GLUED.sub(lambda m: f" {m.group(0)} ", line)  # "42TAHUN2022"
+    if "tahun" in line.lower():
+        line = _YEAR_OCR.sub(_year_digits, line)
+    return line
+
+
+_TAHUN_GLUED = re.compile(r"(?<=\d)(TAHUN)\b|\b(TAHUN)(?=\d)")
+_LETTERS = re.compile(r"[A-Za-z]+")
 
 
 def _year_digits(match: re.Match[str]) -> str:
@@ -248,7 +258,7 @@ def document_acronyms(text: str) -> frozenset[str]:
     found: set[str] = set()
     written_otherwise: set[str] = set()
     for line in text.split("\n"):
-        written_otherwise.update(w.upper() for w in re.findall(r"[A-Za-z]+", line) if not w.isupper())
+        written_otherwise.update(w.upper() for w in _LETTERS.findall(line) if not w.isupper())
         if not any(c.islower() for c in line):
             continue
         tokens = line.split()

@@ -73,3 +73,21 @@ def test_analysed_parts_join_like_the_whole() -> None:
     whole = Analyzed.of("Laporan 000.1 keuangan pengelolaan arsip 14/2008")
     assert joined.exact == whole.exact and joined.stems == whole.stems
     assert set(joined.codes) == set(whole.codes)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "surat-surat a--b -c d- - e-f-g --h-- a--a x-y--x-z",
+        "Pemda √2 × 3 ≤ 5 μm δ-x ø-ø–q “kutip” ‐z «a·b» c\u00a0d e…f",
+        "αβ-γδ €5 ١٢٣ abc٣ _a_b-c_ \uf0b7item \x0cpage",
+        "".join(chr(0x2200 + i) + "w" for i in range(100)),  # more kinds of symbol than are replaced one by one
+        "-",
+        "",
+    ],
+)
+def test_split_gives_what_the_word_regexes_give(text: str) -> None:
+    from indexer.analysis import _PART, _WORD, _split
+
+    norm = normalize(text)
+    assert _split(norm) == (_WORD.findall(norm), _PART.findall(norm))

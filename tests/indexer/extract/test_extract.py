@@ -469,3 +469,25 @@ def test_corpus_scanned_pdf_is_ocred() -> None:
     assert result.method.endswith("+ocr")
     assert result.ocr_pending == (int(row["pages"]) > 2)
     assert sum(1 for word in result.text.split() if word.isalpha() and len(word) > 3) > 10
+
+
+def test_pdfminer_reads_a_few_spread_pages_before_all(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from indexer.extract import pdf
+
+    asked: list[object] = []
+
+    def junk(path: Path, page_numbers: object = None) -> list[str]:
+        asked.append(page_numbers)
+        return ["!\"# !$ !%&!'\"!!'" for _ in page_numbers or range(40)]
+
+    monkeypatch.setattr(pdf, "_pdfminer_pages", junk)
+    has_text = [i % 2 == 0 for i in range(40)]  # text objects on the 20 even pages
+    assert not pdf._pdfminer_reads(tmp_path / "x.pdf", has_text)
+    assert asked == [[0, 12, 26, 38]]  # first, last and two between, of the pages with text objects
+    asked.clear()
+    assert pdf._pdfminer_reads(tmp_path / "x.pdf", has_text[:6])  # 3 such pages: the probe would be the whole pass
+    assert asked == []
+
+    readable = ["", "Pasal 1 ayat 2 undang-undang ini"]
+    monkeypatch.setattr(pdf, "_pdfminer_pages", lambda path, page_numbers=None: readable)
+    assert pdf._pdfminer_reads(tmp_path / "x.pdf", has_text)
