@@ -8,7 +8,7 @@ outbox) and then the index worker (extract each file's text in the 2-process poo
 store the text as a derived blob, analyse it and commit it to both tantivy indexes). The baseline only turns the
 same PDFs into text files with poppler's ``pdftotext``, 2 at a time. Both read a warm page cache.
 
-Target: ingest wall time <= 1.5 x pdftotext wall time.
+Target (issue 19): ingest wall time <= 1.25 x pdftotext wall time (it was 1.5 x before).
 Usage: python benchmarks/ingest_corpus.py [--corpus PATH]
 """
 
@@ -111,7 +111,7 @@ def main() -> None:
     print(f"ingest: {total:.2f} s for {len(files)} files = store {store:.2f} s + extract & index {index:.2f} s")
     print(f"indexed: {counts['internal']} internal, {counts['public']} public; main process peak RSS {rss:.0f} MB")
     ratio = total / baseline
-    print(f"BENCH ingest_corpus value={total:.2f}s baseline={baseline:.2f}s ratio={ratio:.2f} target=ratio<=1.5")
+    print(f"BENCH ingest_corpus value={total:.2f}s baseline={baseline:.2f}s ratio={ratio:.2f} target=ratio<=1.25")
 
 
 if __name__ == "__main__":
