@@ -467,11 +467,18 @@ def test_two_megabytes_in_well_under_a_second() -> None:
         "dan seterusnya, yang ditetapkan oleh Pejabat Pengelola Informasi dan Dokumentasi.\n\n"
     )
     text = (paragraph * (2_000_000 // len(paragraph) + 1))[:2_000_000]
-    started = time.perf_counter()
+    started = time.process_time()
+    words = len(re.findall(r"[^\W_]+", text))  # the floor: one regex pass that finds every word, same text
+    floor = time.process_time() - started
+    started = time.process_time()
     refs = find_refs(text)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
+    print(f"\nfind_refs: {elapsed:.2f} s CPU for 2 MB ({words} words); one word regex pass {floor:.2f} s")
     assert refs == [LegalRef("uu", "14", 2008), LegalRef("permen", "3", 2017), LegalRef("pp", "61", 2010)]
-    assert elapsed < 2.0, f"{elapsed:.2f} s for 2 MB"
+    # Against a floor measured here, so a loaded machine slows both sides (a fixed 2 s of wall time did not hold
+    # on a shared CI machine); and bounded outright, generously.
+    assert elapsed < 12 * max(floor, 0.02), f"{elapsed:.2f} s for 2 MB against {floor:.2f} s for one regex pass"
+    assert elapsed < 6.0, f"{elapsed:.2f} s for 2 MB"
 
 
 # -- documentation -------------------------------------------------------------------------------------------------
