@@ -91,11 +91,24 @@ def analyze(text: str) -> tuple[list[str], list[str]]:
 
 def _analyze_normalized(norm: str) -> tuple[list[str], list[str]]:
     words, parts = _split(norm)
-    exact = parts if max(map(len, parts), default=0) <= MAX_TOKEN_LEN else [w for w in parts if len(w) <= MAX_TOKEN_LEN]
     stems = list(chain.from_iterable(map(_TOKEN_STEMS.__getitem__, words)))
-    if len(_TOKEN_STEMS) > _TOKEN_CACHE_MAX:  # bounded: hostile text full of unique tokens cannot grow it for ever
+    _bound_token_caches()
+    return _exact(parts), stems
+
+
+def _exact(parts: list[str]) -> list[str]:
+    """The exact stream: the parts, without over-long ones (checked once in C for the usual text that has none)."""
+    if max(map(len, parts), default=0) <= MAX_TOKEN_LEN:
+        return parts
+    return [w for w in parts if len(w) <= MAX_TOKEN_LEN]
+
+
+def _bound_token_caches() -> None:
+    """Hostile text full of unique tokens cannot grow the per-token caches for ever."""
+    if len(_TOKEN_STEMS) > _TOKEN_CACHE_MAX:
         _TOKEN_STEMS.clear()
-    return exact, stems
+    if len(_TOKEN_STEM_TEXT) > _TOKEN_CACHE_MAX:
+        _TOKEN_STEM_TEXT.clear()
 
 
 # ASCII text: everything but letters, digits and "-" becomes a space (other text: ``_spaced``).
@@ -184,15 +197,9 @@ class Analyzed:
         """``text`` analysed: the streams of :func:`analyze`, joined, and its codes."""
         norm = normalize(text)  # once for both streams and the codes: on a long document it is a large share
         words, parts = _split(norm)
-        exact = (
-            parts if max(map(len, parts), default=0) <= MAX_TOKEN_LEN else [w for w in parts if len(w) <= MAX_TOKEN_LEN]
-        )
         stems = " ".join(filter(None, map(_TOKEN_STEM_TEXT.__getitem__, words)))
-        if len(_TOKEN_STEM_TEXT) > _TOKEN_CACHE_MAX:  # bounded, as _TOKEN_STEMS
-            _TOKEN_STEM_TEXT.clear()
-        if len(_TOKEN_STEMS) > _TOKEN_CACHE_MAX:
-            _TOKEN_STEMS.clear()
-        return cls(" ".join(exact), stems, tuple(_codes_normalized(norm)))
+        _bound_token_caches()
+        return cls(" ".join(_exact(parts)), stems, tuple(_codes_normalized(norm)))
 
     @classmethod
     def join(cls, parts: list[Analyzed]) -> Analyzed:
